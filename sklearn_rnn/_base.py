@@ -1,0 +1,417 @@
+"""BaseRNN: shared parameters, constraints, the one fit path, transform and tags."""
+
+import warnings
+from abc import ABCMeta, abstractmethod
+from numbers import Integral, Real
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, TransformerMixin
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.validation import _check_sample_weight, check_consistent_length, check_is_fitted
+
+from ._modules import CELLS, POOLINGS
+from ._sequences import SequenceDataset, check_n_features, check_sequences
+from ._training import (
+    OPTIMIZERS,
+    build_net,
+    initialize,
+    predict_outputs,
+    resolve_device,
+    split_validation,
+    train,
+)
+
+# Default training-set size from which early_stopping="auto" holds out a
+# validation set (see docs/defaults.md for the measurements behind it).
+AUTO_EARLY_STOPPING_MIN_SAMPLES = 1000
+
+# batch_size="auto" uses min(AUTO_BATCH_SIZE, n_samples).
+AUTO_BATCH_SIZE = 64
+
+# Parameters that define the network's shape: warm starts cannot change them.
+ARCHITECTURE_PARAMS = ("cell", "hidden_size", "n_layers", "bidirectional", "pooling")
+
+SHARED_PARAMETERS_DOC = """cell : {"lstm", "gru", "rnn"}, default="lstm"
+        Recurrent cell: long short-term memory, gated recurrent unit, or an
+        Elman RNN with tanh. Gated cells keep gradients alive over long spans.
+
+    hidden_size : int, default=64
+        Number of features in the hidden state of each layer and direction.
+
+    n_layers : int, default=1
+        Number of stacked recurrent layers.
+
+    bidirectional : bool, default=False
+        Whether to also read every sequence backwards; doubles the width of the
+        representation returned by ``transform``.
+
+    dropout : float in [0, 1), default=0.0
+        Dropout probability between stacked layers and before the output layer.
+
+    pooling : {"last", "mean", "max", "attention"}, default="attention"
+        How the per-step outputs are read out into one vector: the final
+        hidden state, the mean or the maximum over time steps, or a learned
+        attention-weighted mean. Padding of variable-length input is masked.
+
+    max_iter : int, default=200
+        Maximum number of epochs (passes over the training data).
+
+    batch_size : int or "auto", default="auto"
+        Size of minibatches; "auto" means ``min(64, n_samples)``.
+
+    learning_rate_init : float, default=0.003
+        Initial learning rate of the optimizer.
+
+    alpha : float, default=0.0001
+        Strength of the L2 penalty, as in ``MLPClassifier``: the loss gains
+        ``alpha * ||W||^2 / (2 * n_samples)``, i.e. the optimizer's weight decay
+        is ``alpha / n_samples`` (fixed at the first fit).
+
+    optimizer : {"adam", "adamw", "sgd", "rmsprop"}, default="adam"
+        The torch optimizer.
+
+    max_grad_norm : float or None, default=1.0
+        Gradients are rescaled so that their global norm is at most this value
+        (against exploding gradients). None disables clipping.
+
+    early_stopping : bool or "auto", default="auto"
+        Whether to hold out ``validation_fraction`` of the training data and
+        stop when the validation loss has not improved by ``tol`` for
+        ``n_iter_no_change`` epochs; the weights of the best epoch are kept.
+        "auto" enables it when there are at least 1000 training samples.
+        Without it, training stops when the training loss stops improving.
+
+    validation_fraction : float in (0, 1), default=0.1
+        Proportion of the training data held out for early stopping
+        (stratified for classifiers).
+
+    n_iter_no_change : int, default=10
+        Number of epochs without improvement before training stops.
+
+    tol : float, default=1e-4
+        Minimum improvement of the monitored loss that counts as improvement.
+
+    warm_start : bool, default=False
+        Whether ``fit`` continues training the existing network instead of
+        starting from new weights.
+
+    device : str, default="auto"
+        Torch device to train and predict on; "auto" picks CUDA when available.
+
+    random_state : int, RandomState instance or None, default=None
+        Seeds weight initialization, dropout, batch order and the validation
+        split. With an int, results on the CPU are identical from run to run.
+
+    verbose : int, default=0
+        0 prints nothing; 1 or more shows a progress bar and a per-epoch table
+        of training and validation loss.
+
+    callbacks : list of skorch callbacks or (name, callback) tuples, default=None
+        Extra callbacks for the skorch net that trains the network.
+"""
+
+SHARED_ATTRIBUTES_DOC = """net_ : skorch.NeuralNet
+        The skorch net that trains the torch module (``net_.module_``).
+
+    n_features_in_ : int
+        Number of features per time step seen during fit.
+
+    loss_curve_ : list of float
+        Training loss at the end of every epoch.
+
+    validation_scores_ : list of float or None
+        Score on the held-out validation set at every epoch (accuracy for
+        classifiers, R^2 for regressors); None without early stopping.
+
+    best_validation_score_ : float or None
+        Validation score of the epoch whose weights were kept (the epoch with
+        the lowest validation loss); None without early stopping.
+
+    n_iter_ : int
+        Number of epochs run.
+
+    device_ : str
+        Torch device the network lives on.
+"""
+
+
+def fill_doc(cls):
+    """Insert the shared parameter and attribute sections into a docstring."""
+    cls.__doc__ = cls.__doc__.replace("{shared_parameters}", SHARED_PARAMETERS_DOC)
+    cls.__doc__ = cls.__doc__.replace("{shared_attributes}", SHARED_ATTRIBUTES_DOC)
+    return cls
+
+
+class BaseRNN(
+    ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator, metaclass=ABCMeta
+):
+    """Shared machinery of the recurrent estimators. Not for direct use."""
+
+    _parameter_constraints = {
+        "cell": [StrOptions(set(CELLS))],
+        "hidden_size": [Interval(Integral, 1, None, closed="left")],
+        "n_layers": [Interval(Integral, 1, None, closed="left")],
+        "bidirectional": ["boolean"],
+        "dropout": [Interval(Real, 0, 1, closed="left")],
+        "pooling": [StrOptions(set(POOLINGS))],
+        "max_iter": [Interval(Integral, 1, None, closed="left")],
+        "batch_size": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
+        "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
+        "alpha": [Interval(Real, 0, None, closed="left")],
+        "optimizer": [StrOptions(set(OPTIMIZERS))],
+        "max_grad_norm": [Interval(Real, 0, None, closed="neither"), None],
+        "early_stopping": ["boolean", StrOptions({"auto"})],
+        "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
+        "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
+        "tol": [Interval(Real, 0, None, closed="left")],
+        "warm_start": ["boolean"],
+        "device": [str],
+        "random_state": ["random_state"],
+        "verbose": ["verbose"],
+        "callbacks": [list, tuple, None],
+    }
+
+    def __init__(
+        self,
+        *,
+        cell="lstm",
+        hidden_size=64,
+        n_layers=1,
+        bidirectional=False,
+        dropout=0.0,
+        pooling="attention",
+        max_iter=200,
+        batch_size="auto",
+        learning_rate_init=3e-3,
+        alpha=1e-4,
+        optimizer="adam",
+        max_grad_norm=1.0,
+        early_stopping="auto",
+        validation_fraction=0.1,
+        n_iter_no_change=10,
+        tol=1e-4,
+        warm_start=False,
+        device="auto",
+        random_state=None,
+        verbose=0,
+        callbacks=None,
+    ):
+        self.cell = cell
+        self.hidden_size = hidden_size
+        self.n_layers = n_layers
+        self.bidirectional = bidirectional
+        self.dropout = dropout
+        self.pooling = pooling
+        self.max_iter = max_iter
+        self.batch_size = batch_size
+        self.learning_rate_init = learning_rate_init
+        self.alpha = alpha
+        self.optimizer = optimizer
+        self.max_grad_norm = max_grad_norm
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.n_iter_no_change = n_iter_no_change
+        self.tol = tol
+        self.warm_start = warm_start
+        self.device = device
+        self.random_state = random_state
+        self.verbose = verbose
+        self.callbacks = callbacks
+
+    # Hooks for the estimators -------------------------------------------------
+
+    _criterion = None  # torch loss class
+    _score_name = None  # key of _training.SCORES
+
+    @abstractmethod
+    def _encode_targets(self, y, *, first_fit, classes=None):
+        """Validate y and return (training targets, n_outputs); fit target state."""
+
+    def _target_weights(self, y_encoded):
+        """Per-sample weights implied by the targets (class weights); None if none."""
+        return None
+
+    def _stratify(self, y_encoded):
+        return None
+
+    # The one fit path ----------------------------------------------------------
+
+    def _fit(self, X, y, sample_weight=None, *, incremental, classes=None):
+        first_fit = not hasattr(self, "net_") or not (incremental or self.warm_start)
+        if not first_fit:
+            self._check_architecture_unchanged()
+        sequences = check_sequences(X, estimator_name=type(self).__name__)
+        if y is None:
+            raise ValueError(
+                f"{type(self).__name__} requires y to be passed, but the target y is None."
+            )
+        check_consistent_length(sequences.lengths, y)
+        if not first_fit:
+            check_n_features(sequences, self.n_features_in_, type(self).__name__)
+        y_encoded, n_outputs = self._encode_targets(y, first_fit=first_fit, classes=classes)
+        weights = self._sample_weights(sequences, y_encoded, sample_weight)
+        if first_fit:
+            self._initialize(sequences, n_outputs)
+        dataset = SequenceDataset.from_sequences(sequences, y_encoded, weights)
+        train_data, valid_data = self._split(dataset, y_encoded, incremental)
+        interrupted = train(
+            self.net_,
+            train_data,
+            valid_data,
+            epochs=1 if incremental else self.max_iter,
+            seed=self._rng.randint(np.iinfo(np.int32).max),
+        )
+        self._record_history(validated=valid_data is not None)
+        if interrupted:
+            warnings.warn(
+                f"Training was interrupted; the model keeps the weights of epoch "
+                f"{self.n_iter_}.",
+                UserWarning,
+                stacklevel=3,
+            )
+        return self
+
+    def _sample_weights(self, sequences, y_encoded, sample_weight):
+        target_weights = self._target_weights(y_encoded)
+        if sample_weight is None and target_weights is None:
+            return None
+        weights = _check_sample_weight(sample_weight, sequences.lengths, dtype=np.float64)
+        if target_weights is not None:
+            weights = weights * target_weights
+        if weights.sum() <= 0:
+            raise ValueError("The sum of sample_weight must be positive.")
+        return weights.astype(np.float32)
+
+    def _initialize(self, sequences, n_outputs):
+        self.n_features_in_ = sequences.n_features
+        self.device_ = resolve_device(self.device)
+        self._rng = check_random_state(self.random_state)
+        self._architecture = self._architecture_params()
+        mean, scale = _step_statistics(sequences)
+        self.net_ = build_net(
+            dict(
+                n_features=sequences.n_features,
+                n_outputs=n_outputs,
+                input_mean=mean,
+                input_scale=scale,
+                dropout=self.dropout,
+                **self._architecture,
+            ),
+            criterion=self._criterion,
+            score=self._score_name,
+            optimizer=self.optimizer,
+            learning_rate=self.learning_rate_init,
+            weight_decay=self.alpha / sequences.n_samples,
+            batch_size=self._batch_size(sequences.n_samples),
+            max_grad_norm=self.max_grad_norm,
+            n_iter_no_change=self.n_iter_no_change,
+            tol=self.tol,
+            device=self.device_,
+            verbose=self.verbose,
+            callbacks=self.callbacks,
+        )
+        initialize(self.net_, seed=self._rng.randint(np.iinfo(np.int32).max))
+
+    def _architecture_params(self):
+        return {name: getattr(self, name) for name in ARCHITECTURE_PARAMS}
+
+    def _check_architecture_unchanged(self):
+        for name, fitted in self._architecture.items():
+            current = getattr(self, name)
+            if current != fitted:
+                raise ValueError(
+                    f"warm_start=True and partial_fit continue training the fitted "
+                    f"network, whose {name}={fitted!r} cannot change to {current!r}. "
+                    "Set warm_start=False (or call fit) to train a new network."
+                )
+
+    def _batch_size(self, n_samples):
+        if self.batch_size == "auto":
+            return min(AUTO_BATCH_SIZE, n_samples)
+        return self.batch_size
+
+    def _uses_early_stopping(self, n_samples):
+        if self.early_stopping == "auto":
+            return n_samples >= AUTO_EARLY_STOPPING_MIN_SAMPLES
+        return bool(self.early_stopping)
+
+    def _split(self, dataset, y_encoded, incremental):
+        if incremental or not self._uses_early_stopping(len(dataset)):
+            return dataset, None
+        if len(dataset) < 2:
+            raise ValueError(
+                "early_stopping=True needs at least 2 samples to hold out "
+                f"validation_fraction={self.validation_fraction} of them; got "
+                f"{len(dataset)}."
+            )
+        train_idx, valid_idx = split_validation(
+            len(dataset),
+            self.validation_fraction,
+            stratify=self._stratify(y_encoded),
+            seed=self._rng.randint(np.iinfo(np.int32).max),
+        )
+        return dataset.subset(train_idx), dataset.subset(valid_idx)
+
+    def _record_history(self, *, validated):
+        history = self.net_.history
+        self.n_iter_ = len(history)
+        self.loss_curve_ = [float(row["train_loss"]) for row in history]
+        if validated:
+            self.validation_scores_ = [float(row["valid_score"]) for row in history]
+            losses = [row.get("valid_loss", np.inf) for row in history]
+            self.best_validation_score_ = self.validation_scores_[int(np.argmin(losses))]
+        else:
+            self.validation_scores_ = None
+            self.best_validation_score_ = None
+
+    # Prediction ----------------------------------------------------------------
+
+    def _dataset(self, X):
+        sequences = check_sequences(X, estimator_name=type(self).__name__)
+        check_n_features(sequences, self.n_features_in_, type(self).__name__)
+        return SequenceDataset.from_sequences(sequences)
+
+    def _forward(self, X):
+        """Raw network outputs (logits or standardized values) for X."""
+        check_is_fitted(self)
+        return predict_outputs(self.net_, self._dataset(X))
+
+    def transform(self, X):
+        """Pooled sequence representation that the output layer reads.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timesteps[, n_features]) or list of arrays
+            Sequences, in any of the input formats accepted by ``fit``.
+
+        Returns
+        -------
+        X_new : ndarray of shape (n_samples, hidden_size * n_directions)
+            One feature vector per sequence (what ``pooling`` reads out).
+        """
+        check_is_fitted(self)
+        return predict_outputs(self.net_, self._dataset(X), encode=True)
+
+    @property
+    def _n_features_out(self):
+        return self.net_.module_.encoder.output_size
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.three_d_array = True
+        tags.target_tags.required = True
+        tags.transformer_tags.preserves_dtype = ["float32"]
+        tags.non_deterministic = False
+        return tags
+
+
+def _step_statistics(sequences):
+    """Mean and standard deviation of every feature over all real time steps."""
+    steps = sequences.values[
+        np.arange(sequences.values.shape[1])[None, :] < sequences.lengths[:, None]
+    ].astype(np.float64)
+    mean = steps.mean(axis=0)
+    scale = steps.std(axis=0)
+    scale[scale < 1e-12] = 1.0
+    return mean.astype(np.float32), scale.astype(np.float32)

@@ -1,0 +1,252 @@
+"""RNNClassifier: sequence classification with a recurrent network."""
+
+import numpy as np
+from scipy.special import log_softmax, softmax
+from sklearn.base import ClassifierMixin, _fit_context
+from sklearn.utils._param_validation import StrOptions
+from sklearn.utils.class_weight import compute_class_weight
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import column_or_1d
+from torch import nn
+
+from ._base import BaseRNN, fill_doc
+
+
+@fill_doc
+class RNNClassifier(ClassifierMixin, BaseRNN):
+    """Recurrent neural network classifier for sequences.
+
+    Reads each sequence with a recurrent network (LSTM, GRU or Elman RNN),
+    pools its outputs into one vector and maps it to class probabilities.
+    Sequences may have different lengths.
+
+    Parameters
+    ----------
+    {shared_parameters}
+    class_weight : dict, "balanced" or None, default=None
+        Weights associated with classes, as in :class:`~sklearn.svm.SVC`;
+        multiplied with ``sample_weight``.
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_classes,)
+        Class labels.
+
+    {shared_attributes}
+    See Also
+    --------
+    RNNRegressor : Recurrent network regressor.
+    sklearn.neural_network.MLPClassifier : Feed-forward network on flat features.
+
+    Notes
+    -----
+    ``X`` may be a 3-D array ``(n_samples, n_timesteps, n_features)``, a 2-D
+    array ``(n_samples, n_timesteps)`` of univariate sequences, or a list of
+    arrays ``(n_timesteps_i, n_features)`` of different lengths. Inputs are
+    standardized per feature inside the estimator.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_rnn import RNNClassifier
+    >>> rng = np.random.RandomState(0)
+    >>> X = rng.normal(size=(60, 12, 2))
+    >>> y = (X[:, :, 0].mean(axis=1) > 0).astype(int)
+    >>> clf = RNNClassifier(hidden_size=8, max_iter=20, random_state=0).fit(X, y)
+    >>> clf.predict(X[:3]).shape
+    (3,)
+    >>> clf.predict_proba(X[:3]).shape
+    (3, 2)
+    >>> clf.transform(X[:3]).shape
+    (3, 8)
+    """
+
+    _parameter_constraints = {
+        **BaseRNN._parameter_constraints,
+        "class_weight": [dict, StrOptions({"balanced"}), None],
+    }
+
+    _criterion = nn.CrossEntropyLoss
+    _score_name = "accuracy"
+
+    def __init__(
+        self,
+        *,
+        cell="lstm",
+        hidden_size=64,
+        n_layers=1,
+        bidirectional=False,
+        dropout=0.0,
+        pooling="attention",
+        max_iter=200,
+        batch_size="auto",
+        learning_rate_init=3e-3,
+        alpha=1e-4,
+        optimizer="adam",
+        max_grad_norm=1.0,
+        early_stopping="auto",
+        validation_fraction=0.1,
+        n_iter_no_change=10,
+        tol=1e-4,
+        warm_start=False,
+        device="auto",
+        random_state=None,
+        verbose=0,
+        callbacks=None,
+        class_weight=None,
+    ):
+        super().__init__(
+            cell=cell,
+            hidden_size=hidden_size,
+            n_layers=n_layers,
+            bidirectional=bidirectional,
+            dropout=dropout,
+            pooling=pooling,
+            max_iter=max_iter,
+            batch_size=batch_size,
+            learning_rate_init=learning_rate_init,
+            alpha=alpha,
+            optimizer=optimizer,
+            max_grad_norm=max_grad_norm,
+            early_stopping=early_stopping,
+            validation_fraction=validation_fraction,
+            n_iter_no_change=n_iter_no_change,
+            tol=tol,
+            warm_start=warm_start,
+            device=device,
+            random_state=random_state,
+            verbose=verbose,
+            callbacks=callbacks,
+        )
+        self.class_weight = class_weight
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y, sample_weight=None):
+        """Fit the network to sequences X and labels y.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timesteps[, n_features]) or list of arrays
+            Training sequences; a list may hold arrays of different lengths.
+        y : array-like of shape (n_samples,)
+            Class labels of any type (ints, strings, ...).
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weight of every sample in the loss.
+
+        Returns
+        -------
+        self : RNNClassifier
+            Fitted estimator.
+        """
+        return self._fit(X, y, sample_weight, incremental=False)
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def partial_fit(self, X, y, classes=None, sample_weight=None):
+        """Train for one epoch over X and y, continuing from the current weights.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timesteps[, n_features]) or list of arrays
+            Training sequences.
+        y : array-like of shape (n_samples,)
+            Class labels.
+        classes : array-like of shape (n_classes,), default=None
+            All classes that may appear across calls. Required on the first
+            call, ignored afterwards.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weight of every sample in the loss.
+
+        Returns
+        -------
+        self : RNNClassifier
+            Partially fitted estimator.
+        """
+        if not hasattr(self, "classes_") and classes is None:
+            raise ValueError(
+                "classes must be passed on the first call to partial_fit."
+            )
+        return self._fit(X, y, sample_weight, incremental=True, classes=classes)
+
+    def _encode_targets(self, y, *, first_fit, classes=None):
+        y = column_or_1d(y, warn=True)
+        check_classification_targets(y)
+        if first_fit:
+            self.classes_ = np.unique(y if classes is None else classes)
+            if len(self.classes_) < 2:
+                raise ValueError(
+                    f"{type(self).__name__} needs samples of at least 2 classes in "
+                    f"the data, but the data contains only one class: "
+                    f"{self.classes_[0]!r}."
+                )
+        unknown = np.setdiff1d(y, self.classes_)
+        if len(unknown):
+            raise ValueError(
+                f"y contains labels {unknown.tolist()} that are not in classes_ "
+                f"{self.classes_.tolist()}."
+            )
+        return np.searchsorted(self.classes_, y).astype(np.int64), len(self.classes_)
+
+    def _target_weights(self, y_encoded):
+        if self.class_weight is None:
+            return None
+        present = self.classes_[np.unique(y_encoded)]
+        weights = np.ones(len(self.classes_))
+        weights[np.searchsorted(self.classes_, present)] = compute_class_weight(
+            self.class_weight, classes=present, y=self.classes_[y_encoded]
+        )
+        return weights[y_encoded]
+
+    def _stratify(self, y_encoded):
+        return y_encoded
+
+    def predict(self, X):
+        """Predict the class of every sequence.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timesteps[, n_features]) or list of arrays
+            Sequences.
+
+        Returns
+        -------
+        y : ndarray of shape (n_samples,)
+            Predicted labels, of the type seen in fit.
+        """
+        logits = self._forward(X)
+        return self.classes_[logits.argmax(axis=1)]
+
+    def predict_proba(self, X):
+        """Probability of every class for every sequence.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timesteps[, n_features]) or list of arrays
+            Sequences.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+            Class probabilities, columns ordered as ``classes_``.
+        """
+        return softmax(self._forward(X).astype(np.float64), axis=1)
+
+    def predict_log_proba(self, X):
+        """Logarithm of the class probabilities.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timesteps[, n_features]) or list of arrays
+            Sequences.
+
+        Returns
+        -------
+        log_proba : ndarray of shape (n_samples, n_classes)
+            Log-probabilities, columns ordered as ``classes_``.
+        """
+        return log_softmax(self._forward(X).astype(np.float64), axis=1)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.classifier_tags.multi_class = True
+        tags.classifier_tags.multi_label = False
+        return tags

@@ -1,0 +1,163 @@
+"""PyTorch modules: a recurrent encoder that reads a sequence out, and a head.
+
+Pure torch: nothing here knows about scikit-learn, skorch or numpy input.
+Who moves a module to a device: the skorch net in ``_training`` (``net.device``).
+"""
+
+import torch
+from torch import nn
+from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
+
+CELLS = {"lstm": nn.LSTM, "gru": nn.GRU, "rnn": nn.RNN}
+
+POOLINGS = ("last", "mean", "max", "attention")
+
+
+def step_mask(lengths, max_length, device):
+    """Boolean mask (batch, max_length), True on real (non-padding) time steps."""
+    steps = torch.arange(max_length, device=device)
+    return steps[None, :] < lengths.to(device)[:, None]
+
+
+class RecurrentEncoder(nn.Module):
+    """Standardize inputs, run a recurrent network, and pool it to one vector.
+
+    Parameters
+    ----------
+    n_features : int
+        Features per time step.
+    cell : {"lstm", "gru", "rnn"}
+    hidden_size, n_layers, bidirectional, dropout
+        As in :class:`torch.nn.LSTM`; ``dropout`` acts between stacked layers.
+    pooling : {"last", "mean", "max", "attention"}
+        How the per-step outputs become one vector. Padding is masked.
+    input_mean, input_scale : tensor of shape (n_features,), default=None
+        Standardization applied to the input (kept as buffers, so it travels
+        with the weights and runs on the module's device).
+    """
+
+    def __init__(
+        self,
+        n_features,
+        cell="lstm",
+        hidden_size=64,
+        n_layers=1,
+        bidirectional=False,
+        dropout=0.0,
+        pooling="last",
+        input_mean=None,
+        input_scale=None,
+    ):
+        super().__init__()
+        self.pooling = pooling
+        self.cell = cell
+        self.n_directions = 2 if bidirectional else 1
+        self.output_size = hidden_size * self.n_directions
+        self.register_buffer(
+            "input_mean",
+            torch.zeros(n_features) if input_mean is None else torch.as_tensor(input_mean),
+        )
+        self.register_buffer(
+            "input_scale",
+            torch.ones(n_features) if input_scale is None else torch.as_tensor(input_scale),
+        )
+        self.rnn = CELLS[cell](
+            input_size=n_features,
+            hidden_size=hidden_size,
+            num_layers=n_layers,
+            bidirectional=bidirectional,
+            dropout=dropout if n_layers > 1 else 0.0,
+            batch_first=True,
+        )
+        self.attention = nn.Linear(self.output_size, 1) if pooling == "attention" else None
+        reset_recurrent_parameters(self.rnn, cell)
+
+    def forward(self, X, lengths):
+        """Pooled representation of shape (batch, output_size).
+
+        ``lengths`` stays on the CPU (``pack_padded_sequence`` wants it there).
+        """
+        X = (X - self.input_mean) / self.input_scale
+        max_length = X.shape[1]
+        ragged = bool(lengths.min() < max_length)
+        if ragged:
+            packed = pack_padded_sequence(
+                X, lengths.cpu(), batch_first=True, enforce_sorted=False
+            )
+            packed_outputs, state = self.rnn(packed)
+            outputs, _ = pad_packed_sequence(
+                packed_outputs, batch_first=True, total_length=max_length
+            )
+        else:
+            outputs, state = self.rnn(X)
+        if self.pooling == "last":
+            return self._last_state(state)
+        mask = step_mask(lengths, max_length, X.device) if ragged else None
+        return self._pool(outputs, lengths, mask)
+
+    def _last_state(self, state):
+        # h_n holds, for the top layer, the forward state after the last real
+        # step and the backward state after step 0: the whole sequence read.
+        h_n = state[0] if self.cell == "lstm" else state
+        top = h_n[-self.n_directions :]
+        return torch.cat(list(top), dim=-1)
+
+    def _pool(self, outputs, lengths, mask):
+        if self.pooling == "mean":
+            if mask is None:
+                return outputs.mean(dim=1)
+            summed = (outputs * mask.unsqueeze(-1)).sum(dim=1)
+            return summed / lengths.to(outputs.device).unsqueeze(-1)
+        if self.pooling == "max":
+            if mask is not None:
+                outputs = outputs.masked_fill(~mask.unsqueeze(-1), float("-inf"))
+            return outputs.max(dim=1).values
+        scores = self.attention(outputs).squeeze(-1)
+        if mask is not None:
+            scores = scores.masked_fill(~mask, float("-inf"))
+        weights = torch.softmax(scores, dim=1).unsqueeze(-1)
+        return (weights * outputs).sum(dim=1)
+
+
+def reset_recurrent_parameters(rnn, cell):
+    """Initialization that keeps gradients alive through time.
+
+    Orthogonal recurrent weights (eigenvalues on the unit circle), Xavier input
+    weights, zero biases, and for LSTMs a forget-gate bias of 1 so that the cell
+    remembers by default (Jozefowicz et al., 2015).
+    """
+    for name, param in rnn.named_parameters():
+        if name.startswith("weight_hh"):
+            for gate in param.data.chunk(_n_gates(cell)):
+                nn.init.orthogonal_(gate)
+        elif name.startswith("weight_ih"):
+            nn.init.xavier_uniform_(param.data)
+        elif name.startswith("bias"):
+            param.data.zero_()
+            if cell == "lstm" and name.startswith("bias_ih"):
+                hidden_size = param.shape[0] // 4
+                param.data[hidden_size : 2 * hidden_size] = 1.0
+
+
+def _n_gates(cell):
+    return {"lstm": 4, "gru": 3, "rnn": 1}[cell]
+
+
+class SequenceNetwork(nn.Module):
+    """Recurrent encoder followed by dropout and a linear head.
+
+    ``forward`` returns raw outputs (logits for classification, standardized
+    values for regression); ``encode`` returns the pooled representation.
+    """
+
+    def __init__(self, n_features, n_outputs, dropout=0.0, **encoder_params):
+        super().__init__()
+        self.encoder = RecurrentEncoder(n_features, dropout=dropout, **encoder_params)
+        self.dropout = nn.Dropout(dropout)
+        self.head = nn.Linear(self.encoder.output_size, n_outputs)
+
+    def encode(self, X, lengths):
+        return self.encoder(X, lengths)
+
+    def forward(self, X, lengths):
+        return self.head(self.dropout(self.encoder(X, lengths)))

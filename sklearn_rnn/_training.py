@@ -1,0 +1,340 @@
+"""Training engine: the skorch glue. The only module that imports skorch.
+
+The estimators hold a :class:`SequenceNet` in ``net_``; they never inherit
+from a skorch class. The net is fed :class:`~sklearn_rnn._sequences.SequenceDataset`
+objects, from which whole batches are sliced (no per-sample ``__getitem__``).
+"""
+
+import contextlib
+
+import numpy as np
+import torch
+from sklearn.model_selection import train_test_split
+from skorch import NeuralNet
+from skorch.callbacks import (
+    Callback,
+    EarlyStopping,
+    EpochTimer,
+    GradientNormClipping,
+    PassthroughScoring,
+    PrintLog,
+    ProgressBar,
+)
+from skorch.dataset import unpack_data
+from skorch.helper import predefined_split
+
+from ._modules import SequenceNetwork
+from ._sequences import BatchIterator, batch_indices
+
+OPTIMIZERS = {
+    "adam": torch.optim.Adam,
+    "adamw": torch.optim.AdamW,
+    "sgd": torch.optim.SGD,
+    "rmsprop": torch.optim.RMSprop,
+}
+
+# Upper bound on batch * time steps * width at inference (about 64 MB of
+# float32 per activation tensor), so that predict uses large batches without
+# running out of memory on long sequences.
+INFERENCE_ELEMENTS = 2**24
+
+
+def resolve_device(device):
+    """The torch device behind ``device``: "auto" picks CUDA when available."""
+    if device == "auto":
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    try:
+        resolved = torch.device(device)
+    except (RuntimeError, ValueError, TypeError):
+        raise ValueError(
+            f"device={device!r} is not a valid torch device; use 'auto', 'cpu', "
+            "'cuda' or 'cuda:N'."
+        ) from None
+    if resolved.type == "cuda" and not torch.cuda.is_available():
+        raise ValueError(
+            f"device={device!r} was requested but CUDA is not available; use "
+            "device='auto' or device='cpu'."
+        )
+    return str(resolved)
+
+
+def _accuracy(y_true, y_pred):
+    return (y_pred.argmax(dim=1) == y_true).double().mean().item()
+
+
+def _r2(y_true, y_pred):
+    y_true = y_true.reshape(len(y_true), -1).double()
+    y_pred = y_pred.reshape(len(y_pred), -1).double()
+    residual = ((y_true - y_pred) ** 2).sum(dim=0)
+    total = ((y_true - y_true.mean(dim=0)) ** 2).sum(dim=0)
+    safe_total = torch.where(total > 0, total, torch.ones_like(total))
+    r2 = torch.where(total > 0, 1 - residual / safe_total, torch.zeros_like(total))
+    return r2.mean().item()
+
+
+SCORES = {"accuracy": _accuracy, "r2": _r2}
+
+
+class ValidationScore(Callback):
+    """Record the score (accuracy or R^2) on the validation batches of an epoch."""
+
+    def __init__(self, score):
+        self.score = score
+
+    def on_epoch_begin(self, net, **kwargs):
+        self.y_true_, self.y_pred_ = [], []
+
+    def on_batch_end(self, net, batch=None, training=False, y_pred=None, **kwargs):
+        if not training:
+            self.y_true_.append(unpack_data(batch)[1])
+            self.y_pred_.append(y_pred.detach().cpu())
+
+    def on_epoch_end(self, net, **kwargs):
+        if self.y_true_:
+            score = SCORES[self.score](torch.cat(self.y_true_), torch.cat(self.y_pred_))
+            net.history.record("valid_score", score)
+
+
+class LastCompleteEpoch(Callback):
+    """Keep the weights of the last finished epoch; restore them after an interrupt.
+
+    skorch ends ``fit`` quietly on ``KeyboardInterrupt``. When that happens
+    mid-epoch, the half-updated weights and the partial history row are
+    replaced by those of the last finished epoch, so the model stays usable.
+    """
+
+    def on_train_begin(self, net, **kwargs):
+        self.weights_ = _cpu_state_dict(net.module_)
+        self.in_epoch_ = False
+        self.interrupted_ = False
+
+    def on_epoch_begin(self, net, **kwargs):
+        self.in_epoch_ = True
+
+    def on_epoch_end(self, net, **kwargs):
+        self.weights_ = _cpu_state_dict(net.module_)
+        self.in_epoch_ = False
+
+    def on_train_end(self, net, **kwargs):
+        if self.in_epoch_:
+            net.module_.load_state_dict(self.weights_)
+            del net.history[-1]
+            self.in_epoch_ = False
+            self.interrupted_ = True
+
+
+class Stopping(EarlyStopping):
+    """skorch's EarlyStopping, for a monitor chosen per call.
+
+    Monitors the validation loss when a validation set is held out (and then
+    restores the best weights), the training loss otherwise (convergence, as
+    ``MLPClassifier`` does with ``tol`` and ``n_iter_no_change``).
+    """
+
+    def on_train_end(self, net, **kwargs):
+        if len(net.history) and self.best_model_weights_ is not None:
+            super().on_train_end(net, **kwargs)
+
+
+def _cpu_state_dict(module):
+    return {key: value.detach().to("cpu", copy=True) for key, value in module.state_dict().items()}
+
+
+class SequenceNet(NeuralNet):
+    """A skorch net that slices whole batches from a ``SequenceDataset``.
+
+    Parameters beyond skorch's
+    --------------------------
+    score : {"accuracy", "r2"}
+        What ``ValidationScore`` records on the validation set.
+    random_state : int
+        Seed of the batch order.
+    """
+
+    def __init__(self, *args, score="accuracy", random_state=0, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.score = score
+        self.random_state = random_state
+
+    @property
+    def _default_callbacks(self):
+        return [
+            ("epoch_timer", EpochTimer()),
+            ("train_loss", PassthroughScoring(name="train_loss", on_train=True)),
+            ("valid_loss", PassthroughScoring(name="valid_loss")),
+            ("valid_score", ValidationScore(self.score)),
+            ("print_log", PrintLog()),
+        ]
+
+    def get_iterator(self, dataset, training=False):
+        if not training:
+            return BatchIterator(dataset, inference_batch_size(dataset), shuffle=False)
+        rng = np.random.default_rng(self.random_state)
+        return BatchIterator(
+            dataset,
+            min(self.batch_size, len(dataset)),
+            shuffle=True,
+            rng=rng,
+            pin_memory=self.device != "cpu",
+        )
+
+    def infer(self, x, **fit_params):
+        X = x["X"].to(self.device, non_blocking=True)
+        return self.module_(X, x["lengths"])
+
+    def get_loss(self, y_pred, y_true, X=None, training=False):
+        y_true = y_true.to(self.device, non_blocking=True)
+        loss = self.criterion_(y_pred, y_true)
+        per_sample = loss.reshape(len(loss), -1).mean(dim=1)
+        if X is None or "sample_weight" not in X:
+            return per_sample.mean()
+        weight = X["sample_weight"].to(self.device, non_blocking=True)
+        return (per_sample * weight).sum() / weight.sum()
+
+
+def build_net(
+    module_params,
+    *,
+    criterion,
+    score,
+    optimizer,
+    learning_rate,
+    weight_decay,
+    batch_size,
+    max_grad_norm,
+    n_iter_no_change,
+    tol,
+    device,
+    verbose,
+    callbacks,
+):
+    """A ready-to-initialize :class:`SequenceNet` for a ``SequenceNetwork``."""
+    net_callbacks = [
+        ("last_complete_epoch", LastCompleteEpoch()),
+        (
+            "stopping",
+            Stopping(
+                monitor="train_loss",
+                patience=n_iter_no_change,
+                threshold=tol,
+                threshold_mode="abs",
+                load_best=False,
+                sink=_silent,
+            ),
+        ),
+    ]
+    if verbose:
+        net_callbacks.append(("progress_bar", ProgressBar()))
+    net_callbacks.extend(_named_user_callbacks(callbacks))
+    if max_grad_norm is not None:
+        clipping = GradientNormClipping(gradient_clip_value=max_grad_norm)
+        net_callbacks.insert(0, ("gradient_clipping", clipping))
+    return SequenceNet(
+        SequenceNetwork,
+        criterion=criterion,
+        criterion__reduction="none",
+        optimizer=OPTIMIZERS[optimizer],
+        lr=learning_rate,
+        optimizer__weight_decay=weight_decay,
+        batch_size=batch_size,
+        max_epochs=1,
+        train_split=None,
+        callbacks=net_callbacks,
+        device=device,
+        verbose=verbose,
+        score=score,
+        **{f"module__{key}": value for key, value in module_params.items()},
+    )
+
+
+def _silent(*args, **kwargs):
+    return None
+
+
+def _named_user_callbacks(callbacks):
+    named = []
+    for index, callback in enumerate(callbacks or ()):
+        if isinstance(callback, tuple):
+            named.append(callback)
+        else:
+            named.append((f"user_{index}_{type(callback).__name__}", callback))
+    return named
+
+
+@contextlib.contextmanager
+def seeded(seed, device):
+    """Seed torch for the block and restore the caller's global RNG afterwards."""
+    devices = [torch.device(device)] if str(device).startswith("cuda") else []
+    with torch.random.fork_rng(devices=devices, device_type="cuda" if devices else "cpu"):
+        torch.manual_seed(seed)
+        yield
+
+
+def initialize(net, seed):
+    """Build module, criterion and optimizer with seeded weights."""
+    with seeded(seed, net.device):
+        net.initialize()
+    return net
+
+
+def train(net, train_data, valid_data, *, epochs, seed):
+    """Run ``epochs`` epochs (fewer if stopped early); returns whether interrupted.
+
+    With ``valid_data``, stopping monitors the validation loss and the best
+    weights are restored at the end; without, it monitors the training loss.
+    """
+    validating = valid_data is not None
+    net.set_params(
+        train_split=predefined_split(valid_data) if validating else None,
+        random_state=seed,
+        callbacks__stopping__monitor="valid_loss" if validating else "train_loss",
+        callbacks__stopping__load_best=validating,
+    )
+    with seeded(seed, net.device):
+        net.partial_fit(train_data, epochs=epochs)
+    return net.get_params()["callbacks__last_complete_epoch"].interrupted_
+
+
+def split_validation(n_samples, validation_fraction, *, stratify, seed):
+    """Train and validation indices; stratified when ``stratify`` is given and possible."""
+    indices = np.arange(n_samples)
+    n_valid = max(1, round(validation_fraction * n_samples))
+    if stratify is not None:
+        _, counts = np.unique(stratify, return_counts=True)
+        if counts.min() < 2 or n_valid < len(counts):
+            stratify = None
+    return train_test_split(
+        indices, test_size=n_valid, stratify=stratify, random_state=seed
+    )
+
+
+def inference_batch_size(dataset):
+    width = dataset.values.shape[1] * max(dataset.values.shape[2], 64)
+    return int(np.clip(INFERENCE_ELEMENTS // width, 1, 4096))
+
+
+def predict_outputs(net, dataset, *, encode=False):
+    """Module outputs (or pooled representations) for every sample, in input order.
+
+    Runs in large batches, sorted by length, without autograd.
+    """
+    module = net.module_
+    forward = module.encode if encode else module.forward
+    order = batch_indices(
+        dataset.lengths.numpy(), inference_batch_size(dataset), shuffle=False
+    )
+    was_training = module.training
+    module.eval()
+    outputs = []
+    try:
+        with torch.inference_mode():
+            for indices in order:
+                inputs, _ = dataset.batch(indices)
+                X = inputs["X"].to(net.device, non_blocking=True)
+                outputs.append(forward(X, inputs["lengths"]).float().cpu())
+    finally:
+        module.train(was_training)
+    result = torch.cat(outputs).numpy()
+    restored = np.empty_like(result)
+    restored[np.concatenate(order)] = result
+    return restored

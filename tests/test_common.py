@@ -1,0 +1,63 @@
+"""scikit-learn's estimator checks over every public estimator, found by discovery."""
+
+import inspect
+
+from sklearn.base import BaseEstimator
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+import sklearn_rnn
+
+# Small, fast settings: the checks fit dozens of times on tiny data. "last"
+# pooling learns the checks' tabular targets (one informative column) fastest.
+FAST_PARAMS = dict(hidden_size=16, max_iter=100, pooling="last", random_state=0)
+
+# A 2-D X is read as (n_samples, n_timesteps) univariate sequences, so
+# n_features_in_ counts features per time step (1), not columns, and a
+# different number of columns at predict is a valid, shorter or longer
+# sequence. The checks below assume n_features_in_ == X.shape[1] and that a
+# change of columns raises. tests/test_input.py covers what else they check
+# (learning the checks' data, feature-count changes on 3-D and ragged input).
+TWO_D_IS_TIME = (
+    "2-D X is (n_samples, n_timesteps): n_features_in_ counts features per time "
+    "step and other sequence lengths are valid input"
+)
+SHARED_EXPECTED_FAILURES = {
+    "check_n_features_in": TWO_D_IS_TIME,
+    "check_n_features_in_after_fitting": TWO_D_IS_TIME,
+    "check_estimators_partial_fit_n_features": TWO_D_IS_TIME,
+    "check_transformer_general": TWO_D_IS_TIME,
+    "check_sample_weight_equivalence_on_dense_data": (
+        "minibatch training: repeating a sample changes the batches and the number "
+        "of optimizer steps, so equal weights in the loss give a different "
+        "trajectory (MLPClassifier passes only with full-batch lbfgs)"
+    ),
+}
+EXPECTED_FAILED_CHECKS = {
+    "RNNClassifier": {**SHARED_EXPECTED_FAILURES, "check_classifiers_train": TWO_D_IS_TIME},
+    "RNNRegressor": SHARED_EXPECTED_FAILURES,
+}
+
+
+def public_estimators():
+    return [
+        cls
+        for _, cls in inspect.getmembers(sklearn_rnn, inspect.isclass)
+        if issubclass(cls, BaseEstimator)
+    ]
+
+
+def fast_instances():
+    return [cls(**FAST_PARAMS) for cls in public_estimators()]
+
+
+@parametrize_with_checks(
+    fast_instances(),
+    expected_failed_checks=lambda est: EXPECTED_FAILED_CHECKS.get(type(est).__name__, {}),
+)
+def test_sklearn_compatible_estimator(estimator, check):
+    check(estimator)
+
+
+def test_discovery_finds_the_estimators():
+    names = {cls.__name__ for cls in public_estimators()}
+    assert {"RNNClassifier", "RNNRegressor"} <= names
