@@ -11,7 +11,12 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import _check_sample_weight, check_consistent_length, check_is_fitted
 
 from ._modules import CELLS, POOLINGS
-from ._sequences import SequenceDataset, check_n_features, check_sequences
+from ._sequences import (
+    SequenceDataset,
+    check_feature_names,
+    check_n_features,
+    check_sequences,
+)
 from ._training import (
     OPTIMIZERS,
     build_net,
@@ -32,7 +37,7 @@ AUTO_BATCH_SIZE = 64
 # Parameters that define the network's shape: warm starts cannot change them.
 ARCHITECTURE_PARAMS = ("cell", "hidden_size", "n_layers", "bidirectional", "pooling")
 
-SHARED_PARAMETERS_DOC = """cell : {"lstm", "gru", "rnn"}, default="lstm"
+SHARED_PARAMETERS_DOC = """cell : {"lstm", "gru", "rnn"}, default="gru"
         Recurrent cell: long short-term memory, gated recurrent unit, or an
         Elman RNN with tanh. Gated cells keep gradients alive over long spans.
 
@@ -42,14 +47,15 @@ SHARED_PARAMETERS_DOC = """cell : {"lstm", "gru", "rnn"}, default="lstm"
     n_layers : int, default=1
         Number of stacked recurrent layers.
 
-    bidirectional : bool, default=False
-        Whether to also read every sequence backwards; doubles the width of the
-        representation returned by ``transform``.
+    bidirectional : bool, default=True
+        Whether to also read every sequence backwards, so that the beginning
+        of a long sequence is as close to the output as its end; doubles the
+        width of the representation returned by ``transform``.
 
     dropout : float in [0, 1), default=0.0
         Dropout probability between stacked layers and before the output layer.
 
-    pooling : {"last", "mean", "max", "attention"}, default="attention"
+    pooling : {"last", "mean", "max", "attention"}, default="last"
         How the per-step outputs are read out into one vector: the final
         hidden state, the mean or the maximum over time steps, or a learned
         attention-weighted mean. Padding of variable-length input is masked.
@@ -80,7 +86,8 @@ SHARED_PARAMETERS_DOC = """cell : {"lstm", "gru", "rnn"}, default="lstm"
         stop when the validation loss has not improved by ``tol`` for
         ``n_iter_no_change`` epochs; the weights of the best epoch are kept.
         "auto" enables it when there are at least 1000 training samples.
-        Without it, training stops when the training loss stops improving.
+        Without it, training stops when the training loss stops improving;
+        either way the weights of the best epoch are kept.
 
     validation_fraction : float in (0, 1), default=0.1
         Proportion of the training data held out for early stopping
@@ -116,6 +123,10 @@ SHARED_ATTRIBUTES_DOC = """net_ : skorch.NeuralNet
 
     n_features_in_ : int
         Number of features per time step seen during fit.
+
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Names of the features per time step, when the training sequences were
+        DataFrames sharing string column names.
 
     loss_curve_ : list of float
         Training loss at the end of every epoch.
@@ -175,12 +186,12 @@ class BaseRNN(
     def __init__(
         self,
         *,
-        cell="lstm",
+        cell="gru",
         hidden_size=64,
         n_layers=1,
-        bidirectional=False,
+        bidirectional=True,
         dropout=0.0,
-        pooling="attention",
+        pooling="last",
         max_iter=200,
         batch_size="auto",
         learning_rate_init=3e-3,
@@ -248,7 +259,7 @@ class BaseRNN(
             )
         check_consistent_length(sequences.lengths, y)
         if not first_fit:
-            check_n_features(sequences, self.n_features_in_, type(self).__name__)
+            self._check_features(sequences)
         y_encoded, n_outputs = self._encode_targets(y, first_fit=first_fit, classes=classes)
         weights = self._sample_weights(sequences, y_encoded, sample_weight)
         if first_fit:
@@ -285,6 +296,10 @@ class BaseRNN(
 
     def _initialize(self, sequences, n_outputs):
         self.n_features_in_ = sequences.n_features
+        if sequences.feature_names is not None:
+            self.feature_names_in_ = sequences.feature_names
+        elif hasattr(self, "feature_names_in_"):
+            del self.feature_names_in_
         self.device_ = resolve_device(self.device)
         self._rng = check_random_state(self.random_state)
         self._architecture = self._architecture_params()
@@ -367,9 +382,14 @@ class BaseRNN(
 
     # Prediction ----------------------------------------------------------------
 
+    def _check_features(self, sequences):
+        name = type(self).__name__
+        check_n_features(sequences, self.n_features_in_, name)
+        check_feature_names(sequences, getattr(self, "feature_names_in_", None), name)
+
     def _dataset(self, X):
         sequences = check_sequences(X, estimator_name=type(self).__name__)
-        check_n_features(sequences, self.n_features_in_, type(self).__name__)
+        self._check_features(sequences)
         return SequenceDataset.from_sequences(sequences)
 
     def _forward(self, X):

@@ -57,8 +57,8 @@ class RNNClassifier(ClassifierMixin, BaseRNN):
     (3,)
     >>> clf.predict_proba(X[:3]).shape
     (3, 2)
-    >>> clf.transform(X[:3]).shape
-    (3, 8)
+    >>> clf.transform(X[:3]).shape  # bidirectional: 2 x hidden_size
+    (3, 16)
     """
 
     _parameter_constraints = {
@@ -72,12 +72,12 @@ class RNNClassifier(ClassifierMixin, BaseRNN):
     def __init__(
         self,
         *,
-        cell="lstm",
+        cell="gru",
         hidden_size=64,
         n_layers=1,
-        bidirectional=False,
+        bidirectional=True,
         dropout=0.0,
-        pooling="attention",
+        pooling="last",
         max_iter=200,
         batch_size="auto",
         learning_rate_init=3e-3,

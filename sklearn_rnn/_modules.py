@@ -76,24 +76,34 @@ class RecurrentEncoder(nn.Module):
         """Pooled representation of shape (batch, output_size).
 
         ``lengths`` stays on the CPU (``pack_padded_sequence`` wants it there).
+        Ragged batches are packed only for bidirectional networks, whose
+        backward pass would otherwise read the padding first. A forward-only
+        network reads the padded batch as is: its output at a real step never
+        depends on the padding after it, and padded steps are masked or
+        skipped below. This keeps the fast padded kernels (packed LSTMs cost
+        several times more per step on the CPU, see docs/defaults.md).
         """
         X = (X - self.input_mean) / self.input_scale
         max_length = X.shape[1]
         ragged = bool(lengths.min() < max_length)
-        if ragged:
-            packed = pack_padded_sequence(
-                X, lengths.cpu(), batch_first=True, enforce_sorted=False
-            )
-            packed_outputs, state = self.rnn(packed)
-            outputs, _ = pad_packed_sequence(
-                packed_outputs, batch_first=True, total_length=max_length
-            )
+        if ragged and self.n_directions == 2:
+            outputs, state = self._run_packed(X, lengths)
         else:
             outputs, state = self.rnn(X)
         if self.pooling == "last":
+            if ragged and self.n_directions == 1:
+                return _at_last_step(outputs, lengths)
             return self._last_state(state)
         mask = step_mask(lengths, max_length, X.device) if ragged else None
         return self._pool(outputs, lengths, mask)
+
+    def _run_packed(self, X, lengths):
+        packed = pack_padded_sequence(X, lengths.cpu(), batch_first=True, enforce_sorted=False)
+        packed_outputs, state = self.rnn(packed)
+        outputs, _ = pad_packed_sequence(
+            packed_outputs, batch_first=True, total_length=X.shape[1]
+        )
+        return outputs, state
 
     def _last_state(self, state):
         # h_n holds, for the top layer, the forward state after the last real
@@ -117,6 +127,12 @@ class RecurrentEncoder(nn.Module):
             scores = scores.masked_fill(~mask, float("-inf"))
         weights = torch.softmax(scores, dim=1).unsqueeze(-1)
         return (weights * outputs).sum(dim=1)
+
+
+def _at_last_step(outputs, lengths):
+    """Output at every sequence's last real step, shape (batch, width)."""
+    rows = torch.arange(outputs.shape[0], device=outputs.device)
+    return outputs[rows, (lengths - 1).to(outputs.device)]
 
 
 def reset_recurrent_parameters(rnn, cell):

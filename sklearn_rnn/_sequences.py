@@ -12,6 +12,7 @@ plus the true length of every sequence. Training and inference slice whole
 batches out of these tensors; no per-sample ``__getitem__`` is on the hot path.
 """
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -34,10 +35,13 @@ class Sequences:
     ----------
     values : ndarray of shape (n_samples, max_length, n_features), float32
     lengths : ndarray of shape (n_samples,), int64
+    feature_names : ndarray of str or None
+        Column names shared by sequences given as DataFrames.
     """
 
     values: np.ndarray
     lengths: np.ndarray
+    feature_names: np.ndarray | None = None
 
     @property
     def n_samples(self):
@@ -80,7 +84,8 @@ def _is_sequence_list(X):
     if isinstance(X, np.ndarray):
         return X.dtype == object and X.ndim == 1 and _holds_arrays(X)
     if isinstance(X, (list, tuple)):
-        return _holds_arrays(X) and not _is_rectangular(X)
+        named = any(isinstance(item, pd.DataFrame) for item in X)
+        return _holds_arrays(X) and (named or not _is_rectangular(X))
     return False
 
 
@@ -167,7 +172,21 @@ def _pad_ragged(items, estimator_name, input_name):
     values = np.zeros((len(steps), lengths.max(), n_features), dtype=np.float32)
     for row, seq in enumerate(steps):
         values[row, : len(seq)] = seq
-    return Sequences(values, lengths)
+    return Sequences(values, lengths, _shared_column_names(items))
+
+
+def _shared_column_names(items):
+    """Names of the features when every sequence is a DataFrame with the same str columns."""
+    if not all(isinstance(item, pd.DataFrame) for item in items):
+        return None
+    columns = items[0].columns
+    if not all(isinstance(name, str) for name in columns):
+        return None
+    if any(not item.columns.equals(columns) for item in items[1:]):
+        raise ValueError(
+            "All sequences given as DataFrames must have the same columns in the same order."
+        )
+    return np.asarray(columns, dtype=object)
 
 
 def _as_steps(item, index, input_name):
@@ -194,6 +213,31 @@ def check_n_features(sequences, n_features_in, estimator_name):
         raise ValueError(
             f"X has {sequences.n_features} features per time step, but "
             f"{estimator_name} is expecting {n_features_in} features as input."
+        )
+
+
+def check_feature_names(sequences, feature_names_in, estimator_name):
+    """Compare feature names at predict with those seen in fit, as scikit-learn does."""
+    names = sequences.feature_names
+    if feature_names_in is None and names is None:
+        return
+    if feature_names_in is None:
+        warnings.warn(
+            f"X has feature names, but {estimator_name} was fitted without feature names",
+            UserWarning,
+            stacklevel=4,
+        )
+    elif names is None:
+        warnings.warn(
+            f"X does not have valid feature names, but {estimator_name} was fitted with "
+            "feature names",
+            UserWarning,
+            stacklevel=4,
+        )
+    elif not np.array_equal(names, feature_names_in):
+        raise ValueError(
+            "The feature names should match those that were passed during fit.\n"
+            f"Seen at fit time: {list(feature_names_in)}\nGiven now: {list(names)}"
         )
 
 

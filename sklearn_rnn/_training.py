@@ -126,9 +126,10 @@ class LastCompleteEpoch(Callback):
 class Stopping(EarlyStopping):
     """skorch's EarlyStopping, for a monitor chosen per call.
 
-    Monitors the validation loss when a validation set is held out (and then
-    restores the best weights), the training loss otherwise (convergence, as
-    ``MLPClassifier`` does with ``tol`` and ``n_iter_no_change``).
+    Monitors the validation loss when a validation set is held out, the
+    training loss otherwise (convergence, as ``MLPClassifier`` does with
+    ``tol`` and ``n_iter_no_change``), and restores the weights of the best
+    epoch, so a late divergence does not cost the model.
     """
 
     def on_train_end(self, net, **kwargs):
@@ -218,7 +219,7 @@ def build_net(
                 patience=n_iter_no_change,
                 threshold=tol,
                 threshold_mode="abs",
-                load_best=False,
+                load_best=True,
                 sink=_silent,
             ),
         ),
@@ -280,15 +281,14 @@ def initialize(net, seed):
 def train(net, train_data, valid_data, *, epochs, seed):
     """Run ``epochs`` epochs (fewer if stopped early); returns whether interrupted.
 
-    With ``valid_data``, stopping monitors the validation loss and the best
-    weights are restored at the end; without, it monitors the training loss.
+    With ``valid_data``, stopping monitors the validation loss, otherwise the
+    training loss; either way the weights of the best epoch are restored.
     """
     validating = valid_data is not None
     net.set_params(
         train_split=predefined_split(valid_data) if validating else None,
         random_state=seed,
         callbacks__stopping__monitor="valid_loss" if validating else "train_loss",
-        callbacks__stopping__load_best=validating,
     )
     with seeded(seed, net.device):
         net.partial_fit(train_data, epochs=epochs)

@@ -52,13 +52,14 @@ def test_predicts_sequences_of_other_lengths(Estimator):
 
 
 @pytest.mark.parametrize("Estimator", ESTIMATORS)
-def test_padding_does_not_change_predictions(Estimator):
+@pytest.mark.parametrize("bidirectional", [False, True])
+def test_padding_does_not_change_predictions(Estimator, bidirectional):
     """A sequence predicts the same alone, or padded in a batch with longer ones."""
     X, y = make_ragged()
     if Estimator is RNNClassifier:
         y = (y > 0).astype(int)
     for pooling in ("last", "mean", "max", "attention"):
-        est = Estimator(**FAST, pooling=pooling, bidirectional=True).fit(X, y)
+        est = Estimator(**FAST, pooling=pooling, bidirectional=bidirectional).fit(X, y)
         together = est.transform(X)
         alone = np.vstack([est.transform([seq]) for seq in X])
         np.testing.assert_allclose(together, alone, rtol=1e-5, atol=1e-6)
@@ -421,3 +422,17 @@ def test_auto_device_uses_cuda_and_predicts_like_cpu(Estimator):
     assert est.device_ == "cuda"
     assert next(est.net_.module_.parameters()).is_cuda
     assert est.predict(X).shape == (40,)
+
+
+def test_feature_names_from_sequences_of_dataframes():
+    X, y = make_sequences()
+    frames = [pd.DataFrame(seq, columns=["speed", "heat"]) for seq in X]
+    clf = RNNClassifier(**FAST).fit(frames, y)
+    np.testing.assert_array_equal(clf.feature_names_in_, ["speed", "heat"])
+    np.testing.assert_array_equal(clf.predict(frames), clf.predict(X[:, :, :]))
+    with pytest.warns(UserWarning, match="does not have valid feature names"):
+        clf.predict(X)
+    renamed = [frame.rename(columns={"heat": "cold"}) for frame in frames]
+    with pytest.raises(ValueError, match="feature names should match"):
+        clf.predict(renamed)
+    assert not hasattr(RNNClassifier(**FAST).fit(X, y), "feature_names_in_")
