@@ -51,7 +51,12 @@ def main():
     print(f"GridSearchCV, 4 candidates x 3 folds, n_jobs=2: {search_seconds:.1f} s")
     results = grid.cv_results_
     for rank, params, score in sorted(
-        zip(results["rank_test_score"], results["params"], results["mean_test_score"])
+        zip(
+            results["rank_test_score"],
+            results["params"],
+            results["mean_test_score"],
+            strict=True,
+        )
     ):
         print(f"  rank {rank}: {params}  cv accuracy {score:.4f}")
     print(f"  best on held-out data: {grid.score(X_test, y_test):.4f}")

@@ -26,6 +26,11 @@ SHARED_EXPECTED_FAILURES = {
     "check_n_features_in_after_fitting": TWO_D_IS_TIME,
     "check_estimators_partial_fit_n_features": TWO_D_IS_TIME,
     "check_transformer_general": TWO_D_IS_TIME,
+    "check_methods_subset_invariance": (
+        "float32 network: a batch of 1 and a batch of 20 run different BLAS kernels, so "
+        "outputs differ in the last bits (~1e-7), at the check's rtol=1e-7; "
+        "test_estimators.py checks subset invariance to float32 precision"
+    ),
     "check_sample_weight_equivalence_on_dense_data": (
         "minibatch training: repeating a sample changes the batches and the number "
         "of optimizer steps, so equal weights in the loss give a different "

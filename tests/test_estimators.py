@@ -52,6 +52,15 @@ def test_predicts_sequences_of_other_lengths(Estimator):
 
 
 @pytest.mark.parametrize("Estimator", ESTIMATORS)
+def test_predictions_do_not_depend_on_the_other_samples(Estimator):
+    X, y = data_for(Estimator)
+    est = Estimator(**FAST).fit(X, y)
+    for method in (est.predict, est.transform):
+        alone = np.concatenate([np.atleast_1d(method(X[i : i + 1])) for i in range(len(X))])
+        np.testing.assert_allclose(alone.ravel(), method(X).ravel(), rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("Estimator", ESTIMATORS)
 @pytest.mark.parametrize("bidirectional", [False, True])
 def test_padding_does_not_change_predictions(Estimator, bidirectional):
     """A sequence predicts the same alone, or padded in a batch with longer ones."""
