@@ -1,9 +1,31 @@
 import numpy as np
 import pytest
+import scipy.sparse as sp
 import torch
 
 # Tests run on 2 cores, often two test processes at once: one torch thread each.
 torch.set_num_threads(1)
+
+# Malformed X, the error class, and the words its message must contain.
+BAD_X = [
+    (sp.csr_matrix(np.ones((3, 3))), TypeError, "Sparse data was passed"),
+    (np.array([1.0, np.nan]).reshape(1, 2), ValueError, "Input X contains NaN"),
+    (np.array([1.0, np.inf]).reshape(1, 2), ValueError, "Input X contains infinity"),
+    ([np.ones((2, 1)), np.array([[np.nan]])], ValueError, "Input X contains NaN"),
+    (np.ones(5), ValueError, "Expected 2D or 3D array, got 1D array"),
+    (np.float64(1.0), ValueError, "Expected 2D or 3D array, got 0D array"),
+    (np.ones((2, 2, 2, 2)), ValueError, "Found array with dim 4"),
+    (np.ones((0, 5)), ValueError, "0 sample\\(s\\)"),
+    (np.ones((0, 5, 2)), ValueError, "0 sample\\(s\\)"),
+    (np.ones((4, 0)), ValueError, "0 feature\\(s\\)"),
+    (np.ones((4, 3, 0)), ValueError, "0 feature\\(s\\)"),
+    ([np.ones((2, 1)), np.ones((0, 1))], ValueError, "Sequence 1 in X is empty"),
+    ([np.ones((2, 2)), np.ones((3, 1))], ValueError, "same number of features"),
+    ([np.ones((2, 2, 2)), np.ones((3, 2, 2))], ValueError, "must be 1-D"),
+    (np.array([["a", "b"], ["c", "d"]]), ValueError, "must hold numbers"),
+    ([np.array(["a", "b"]), np.array(["c"])], ValueError, "must hold numbers"),
+    (np.ones((2, 3), dtype=complex), ValueError, "Complex data not supported"),
+]
 
 # Tiny, fast settings shared by behavioural tests.
 FAST = dict(hidden_size=8, max_iter=5, random_state=0)

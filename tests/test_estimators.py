@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import torch
-from conftest import FAST, make_ragged, make_sequences
+from conftest import BAD_X, FAST, make_ragged, make_sequences
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 from sklearn.model_selection import GridSearchCV, cross_val_score
@@ -378,6 +378,18 @@ def test_verbose_prints_a_table_and_silence_prints_nothing(capsys):
 
 
 # Errors ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("Estimator", ESTIMATORS)
+@pytest.mark.parametrize("X, error, match", BAD_X)
+def test_bad_input_is_rejected_by_fit_and_predict(Estimator, X, error, match):
+    n_samples = len(X) if isinstance(X, list) else max(X.shape[:1], default=1)
+    y = np.arange(max(n_samples, 2))[:n_samples] % 2
+    with pytest.raises(error, match=match):
+        Estimator(**FAST).fit(X, y)
+    fitted = Estimator(**FAST).fit(*data_for(Estimator))
+    with pytest.raises(error, match=match):
+        fitted.predict(X)
 
 
 @pytest.mark.parametrize("Estimator", ESTIMATORS)

@@ -3,7 +3,7 @@
 import numpy as np
 import pandas as pd
 import pytest
-import scipy.sparse as sp
+from conftest import BAD_X
 
 from sklearn_rnn._sequences import (
     LENGTH_POOL_BATCHES,
@@ -67,28 +67,7 @@ def test_equal_length_list_is_an_array():
     assert not seqs.is_ragged
 
 
-@pytest.mark.parametrize(
-    "X, error, match",
-    [
-        (sp.csr_matrix(np.ones((3, 3))), TypeError, "Sparse data was passed"),
-        (np.array([1.0, np.nan]).reshape(1, 2), ValueError, "Input X contains NaN"),
-        (np.array([1.0, np.inf]).reshape(1, 2), ValueError, "Input X contains infinity"),
-        ([np.ones((2, 1)), np.array([[np.nan]])], ValueError, "Input X contains NaN"),
-        (np.ones(5), ValueError, "Expected 2D or 3D array, got 1D array"),
-        (np.float64(1.0), ValueError, "Expected 2D or 3D array, got 0D array"),
-        (np.ones((2, 2, 2, 2)), ValueError, "Found array with dim 4"),
-        (np.ones((0, 5)), ValueError, "0 sample\\(s\\)"),
-        (np.ones((0, 5, 2)), ValueError, "0 sample\\(s\\)"),
-        (np.ones((4, 0)), ValueError, "0 feature\\(s\\)"),
-        (np.ones((4, 3, 0)), ValueError, "0 feature\\(s\\)"),
-        ([np.ones((2, 1)), np.ones((0, 1))], ValueError, "Sequence 1 in X is empty"),
-        ([np.ones((2, 2)), np.ones((3, 1))], ValueError, "same number of features"),
-        ([np.ones((2, 2, 2)), np.ones((3, 2, 2))], ValueError, "must be 1-D"),
-        (np.array([["a", "b"], ["c", "d"]]), ValueError, "must hold numbers"),
-        ([np.array(["a", "b"]), np.array(["c"])], ValueError, "must hold numbers"),
-        (np.ones((2, 3), dtype=complex), ValueError, "Complex data not supported"),
-    ],
-)
+@pytest.mark.parametrize("X, error, match", BAD_X)
 def test_bad_input_is_rejected_clearly(X, error, match):
     with pytest.raises(error, match=match):
         check(X)
