@@ -235,6 +235,19 @@ class BaseRNN(
     _criterion = None  # torch loss class
     _score_name = None  # key of _training.SCORES
 
+    def _criterion_params(self):
+        return {}
+
+    def _training_data(self, X, y):
+        """Validated training sequences, targets and static inputs (None here)."""
+        sequences = check_sequences(X, estimator_name=type(self).__name__)
+        if y is None:
+            raise ValueError(
+                f"{type(self).__name__} requires y to be passed, but the target y is None."
+            )
+        check_consistent_length(sequences.lengths, y)
+        return sequences, y, None
+
     @abstractmethod
     def _encode_targets(self, y, *, first_fit, classes=None):
         """Validate y and return (training targets, n_outputs); fit target state."""
@@ -252,19 +265,15 @@ class BaseRNN(
         first_fit = not hasattr(self, "net_") or not (incremental or self.warm_start)
         if not first_fit:
             self._check_architecture_unchanged()
-        sequences = check_sequences(X, estimator_name=type(self).__name__)
-        if y is None:
-            raise ValueError(
-                f"{type(self).__name__} requires y to be passed, but the target y is None."
-            )
-        check_consistent_length(sequences.lengths, y)
+        sequences, y, static = self._training_data(X, y)
         if not first_fit:
             self._check_features(sequences)
         y_encoded, n_outputs = self._encode_targets(y, first_fit=first_fit, classes=classes)
         weights = self._sample_weights(sequences, y_encoded, sample_weight)
         if first_fit:
-            self._initialize(sequences, n_outputs)
-        dataset = SequenceDataset.from_sequences(sequences, y_encoded, weights)
+            n_static = 0 if static is None else static.shape[1]
+            self._initialize(sequences, n_outputs, n_static)
+        dataset = SequenceDataset.from_sequences(sequences, y_encoded, weights, static)
         train_data, valid_data = self._split(dataset, y_encoded, incremental)
         interrupted = train(
             self.net_,
@@ -294,7 +303,7 @@ class BaseRNN(
             raise ValueError("The sum of sample_weight must be positive.")
         return weights.astype(np.float32)
 
-    def _initialize(self, sequences, n_outputs):
+    def _initialize(self, sequences, n_outputs, n_static=0):
         self.n_features_in_ = sequences.n_features
         if sequences.feature_names is not None:
             self.feature_names_in_ = sequences.feature_names
@@ -311,9 +320,11 @@ class BaseRNN(
                 input_mean=mean,
                 input_scale=scale,
                 dropout=self.dropout,
+                n_static=n_static,
                 **self._architecture,
             ),
             criterion=self._criterion,
+            criterion_params=self._criterion_params(),
             score=self._score_name,
             optimizer=self.optimizer,
             learning_rate=self.learning_rate_init,
@@ -424,6 +435,21 @@ class BaseRNN(
         tags.transformer_tags.preserves_dtype = ["float32"]
         tags.non_deterministic = False
         return tags
+
+
+class TargetScaler:
+    """Standardize regression targets of shape (n_samples, n_outputs) and back."""
+
+    def __init__(self, targets):
+        self.mean = targets.mean(axis=0)
+        scale = targets.std(axis=0)
+        self.scale = np.where(scale > 1e-12, scale, 1.0)
+
+    def transform(self, targets):
+        return ((targets - self.mean) / self.scale).astype(np.float32)
+
+    def inverse_transform(self, scaled):
+        return scaled.astype(np.float64) * self.scale + self.mean
 
 
 def _step_statistics(sequences):

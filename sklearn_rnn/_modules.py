@@ -164,16 +164,42 @@ class SequenceNetwork(nn.Module):
 
     ``forward`` returns raw outputs (logits for classification, standardized
     values for regression); ``encode`` returns the pooled representation.
+    ``n_static`` extra features per sample (e.g. covariates known over the
+    forecast horizon) join the pooled representation in front of the head.
     """
 
-    def __init__(self, n_features, n_outputs, dropout=0.0, **encoder_params):
+    def __init__(self, n_features, n_outputs, dropout=0.0, n_static=0, **encoder_params):
         super().__init__()
         self.encoder = RecurrentEncoder(n_features, dropout=dropout, **encoder_params)
         self.dropout = nn.Dropout(dropout)
-        self.head = nn.Linear(self.encoder.output_size, n_outputs)
+        self.head = nn.Linear(self.encoder.output_size + n_static, n_outputs)
 
-    def encode(self, X, lengths):
+    def encode(self, X, lengths, static=None):
         return self.encoder(X, lengths)
 
-    def forward(self, X, lengths):
-        return self.head(self.dropout(self.encoder(X, lengths)))
+    def forward(self, X, lengths, static=None):
+        features = self.dropout(self.encoder(X, lengths))
+        if static is not None:
+            features = torch.cat([features, static], dim=1)
+        return self.head(features)
+
+
+class PinballLoss(nn.Module):
+    """Quantile (pinball) loss; outputs hold ``len(quantiles)`` values per target value.
+
+    ``y_pred`` has shape (batch, n_values * n_quantiles), quantiles last;
+    ``y_true`` has shape (batch, n_values).
+    """
+
+    def __init__(self, quantiles, reduction="mean"):
+        super().__init__()
+        self.register_buffer("quantiles", torch.as_tensor(quantiles, dtype=torch.float32))
+        self.reduction = reduction
+
+    def forward(self, y_pred, y_true):
+        y_pred = y_pred.reshape(len(y_pred), -1, len(self.quantiles))
+        error = y_true.reshape(len(y_true), -1, 1) - y_pred
+        loss = torch.maximum(self.quantiles * error, (self.quantiles - 1) * error)
+        if self.reduction == "none":
+            return loss.reshape(len(loss), -1)
+        return loss.mean()

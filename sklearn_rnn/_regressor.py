@@ -5,7 +5,7 @@ from sklearn.base import RegressorMixin, _fit_context
 from sklearn.utils import check_array
 from torch import nn
 
-from ._base import BaseRNN, fill_doc
+from ._base import BaseRNN, TargetScaler, fill_doc
 
 
 @fill_doc
@@ -103,16 +103,13 @@ class RNNRegressor(RegressorMixin, BaseRNN):
         if first_fit:
             self._y_is_1d = y.ndim == 1
             self.n_outputs_ = targets.shape[1]
-            self._y_mean = targets.mean(axis=0)
-            scale = targets.std(axis=0)
-            self._y_scale = np.where(scale > 1e-12, scale, 1.0)
+            self._target_scaler = TargetScaler(targets)
         elif targets.shape[1] != self.n_outputs_:
             raise ValueError(
                 f"y has {targets.shape[1]} outputs, but {type(self).__name__} was "
                 f"fitted with {self.n_outputs_}."
             )
-        scaled = (targets - self._y_mean) / self._y_scale
-        return scaled.astype(np.float32), self.n_outputs_
+        return self._target_scaler.transform(targets), self.n_outputs_
 
     def predict(self, X):
         """Predict the target(s) of every sequence.
@@ -127,7 +124,8 @@ class RNNRegressor(RegressorMixin, BaseRNN):
         y : ndarray of shape (n_samples,) or (n_samples, n_outputs)
             Predictions in the targets' units; 1-D when ``y`` was 1-D in fit.
         """
-        y = self._forward(X).astype(np.float64) * self._y_scale + self._y_mean
+        outputs = self._forward(X)
+        y = self._target_scaler.inverse_transform(outputs)
         return y.ravel() if self._y_is_1d else y
 
     def __sklearn_tags__(self):

@@ -247,17 +247,16 @@ class SequenceDataset(torch.utils.data.Dataset):
     Batches are sliced from these tensors as a whole (:meth:`batch`).
     """
 
-    def __init__(self, values, lengths, y=None, sample_weight=None):
+    def __init__(self, values, lengths, y=None, sample_weight=None, static=None):
         self.values = torch.as_tensor(values)
         self.lengths = torch.as_tensor(lengths)
-        self.y = None if y is None else torch.as_tensor(y)
-        self.sample_weight = (
-            None if sample_weight is None else torch.as_tensor(sample_weight)
-        )
+        self.y = _optional_tensor(y)
+        self.sample_weight = _optional_tensor(sample_weight)
+        self.static = _optional_tensor(static)
 
     @classmethod
-    def from_sequences(cls, sequences, y=None, sample_weight=None):
-        return cls(sequences.values, sequences.lengths, y, sample_weight)
+    def from_sequences(cls, sequences, y=None, sample_weight=None, static=None):
+        return cls(sequences.values, sequences.lengths, y, sample_weight, static)
 
     def __len__(self):
         return len(self.lengths)
@@ -274,15 +273,14 @@ class SequenceDataset(torch.utils.data.Dataset):
         return SequenceDataset(
             self.values[indices],
             self.lengths[indices],
-            None if self.y is None else self.y[indices],
-            None if self.sample_weight is None else self.sample_weight[indices],
+            *(_take(tensor, indices) for tensor in (self.y, self.sample_weight, self.static)),
         )
 
     def batch(self, indices):
         """Inputs and target of the samples at ``indices``, trimmed to their length.
 
         Returns ``(inputs, y)`` where ``inputs`` is a dict with ``"X"``,
-        ``"lengths"`` and, when weighted, ``"sample_weight"``.
+        ``"lengths"`` and, when present, ``"sample_weight"`` and ``"static"``.
         """
         indices = torch.as_tensor(indices)
         lengths = self.lengths[indices]
@@ -290,8 +288,17 @@ class SequenceDataset(torch.utils.data.Dataset):
         inputs = {"X": self.values[indices, :max_length], "lengths": lengths}
         if self.sample_weight is not None:
             inputs["sample_weight"] = self.sample_weight[indices]
-        y = None if self.y is None else self.y[indices]
-        return inputs, y
+        if self.static is not None:
+            inputs["static"] = self.static[indices]
+        return inputs, _take(self.y, indices)
+
+
+def _optional_tensor(array):
+    return None if array is None else torch.as_tensor(array)
+
+
+def _take(tensor, indices):
+    return None if tensor is None else tensor[indices]
 
 
 def batch_indices(lengths, batch_size, *, shuffle, rng=None):

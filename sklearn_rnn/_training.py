@@ -180,8 +180,7 @@ class SequenceNet(NeuralNet):
         )
 
     def infer(self, x, **fit_params):
-        X = x["X"].to(self.device, non_blocking=True)
-        return self.module_(X, x["lengths"])
+        return self.module_(*module_inputs(x, self.device))
 
     def get_loss(self, y_pred, y_true, X=None, training=False):
         y_true = y_true.to(self.device, non_blocking=True)
@@ -193,10 +192,20 @@ class SequenceNet(NeuralNet):
         return (per_sample * weight).sum() / weight.sum()
 
 
+def module_inputs(inputs, device):
+    """Positional module arguments of a batch: X and static on the device, lengths on the CPU."""
+    X = inputs["X"].to(device, non_blocking=True)
+    static = inputs.get("static")
+    if static is not None:
+        static = static.to(device, non_blocking=True)
+    return X, inputs["lengths"], static
+
+
 def build_net(
     module_params,
     *,
     criterion,
+    criterion_params,
     score,
     optimizer,
     learning_rate,
@@ -234,6 +243,7 @@ def build_net(
         SequenceNetwork,
         criterion=criterion,
         criterion__reduction="none",
+        **{f"criterion__{key}": value for key, value in criterion_params.items()},
         optimizer=OPTIMIZERS[optimizer],
         lr=learning_rate,
         optimizer__weight_decay=weight_decay,
@@ -330,8 +340,7 @@ def predict_outputs(net, dataset, *, encode=False):
         with torch.inference_mode():
             for indices in order:
                 inputs, _ = dataset.batch(indices)
-                X = inputs["X"].to(net.device, non_blocking=True)
-                outputs.append(forward(X, inputs["lengths"]).float().cpu())
+                outputs.append(forward(*module_inputs(inputs, net.device)).float().cpu())
     finally:
         module.train(was_training)
     result = torch.cat(outputs).numpy()

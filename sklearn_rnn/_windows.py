@@ -1,0 +1,196 @@
+"""Rolling windows over time-ordered tables, for the forecaster.
+
+A table has one row per time step (per series) and one column per variable.
+This module validates such tables, cuts them into lookback windows with the
+``horizon`` rows that follow, and normalizes every window by its own level and
+spread (reversible instance normalization), so that a rising series is
+extrapolated rather than squeezed into the range seen in training.
+"""
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+from sklearn.utils import assert_all_finite
+
+
+@dataclass
+class Table:
+    """A validated time-ordered table.
+
+    Attributes
+    ----------
+    values : ndarray of shape (n_rows, n_columns), float64
+    columns : list
+        Column labels (names for DataFrames, positions for arrays).
+    index : pandas.Index or None
+        The time index of pandas input.
+    series : ndarray of shape (n_rows,) or None
+        Series id of every row (long tables of many series).
+    """
+
+    values: np.ndarray
+    columns: list
+    index: pd.Index | None = None
+    series: np.ndarray | None = None
+    name: object = None
+    is_frame: bool = field(default=False)
+
+    def segments(self):
+        """(series id, row positions) for every series, in order of appearance."""
+        if self.series is None:
+            return [(None, np.arange(len(self.values)))]
+        ids = pd.unique(self.series)
+        return [(sid, np.flatnonzero(self.series == sid)) for sid in ids]
+
+
+def check_table(X, *, series_id=None, estimator_name):
+    """Validate a time-ordered table (1-D/2-D array, Series or DataFrame)."""
+    if sp.issparse(X):
+        raise TypeError(
+            "Sparse data was passed for X, but dense data is required. Use '.toarray()' "
+            "to convert to a dense numpy array."
+        )
+    series = None
+    name = None
+    if isinstance(X, pd.Series):
+        name = X.name
+        X = X.to_frame(name=X.name if X.name is not None else "y")
+    if isinstance(X, pd.DataFrame):
+        frame = X
+        if series_id is not None:
+            if series_id not in frame.columns:
+                raise ValueError(f"series_id={series_id!r} is not a column of X.")
+            series = frame[series_id].to_numpy()
+            frame = frame.drop(columns=[series_id])
+        columns = list(frame.columns)
+        index = frame.index
+        values = _numeric(frame.to_numpy(), estimator_name)
+        is_frame = True
+    else:
+        if series_id is not None:
+            raise ValueError("series_id needs X as a pandas DataFrame with that column.")
+        values = _numeric(np.asarray(X), estimator_name)
+        if values.ndim == 1:
+            values = values[:, np.newaxis]
+        columns = list(range(values.shape[1])) if values.ndim == 2 else []
+        index = None
+        is_frame = False
+    if values.ndim != 2:
+        raise ValueError(
+            f"Expected a 1-D or 2-D time-ordered table (rows are time steps), got "
+            f"{values.ndim}D input."
+        )
+    if values.shape[0] == 0:
+        raise ValueError(
+            f"Found array with 0 sample(s) (shape={values.shape}) while a minimum of 1 "
+            f"is required by {estimator_name}."
+        )
+    if values.shape[1] == 0:
+        raise ValueError(
+            f"Found array with 0 feature(s) (shape={values.shape}) while a minimum of 1 "
+            f"is required by {estimator_name}."
+        )
+    table = Table(values, columns, index, series, name, is_frame)
+    _check_time_index(table)
+    return table
+
+
+def _numeric(array, estimator_name):
+    if array.dtype.kind in "USO":
+        try:
+            array = array.astype(np.float64)
+        except ValueError:
+            raise ValueError(
+                f"{estimator_name} needs numeric columns: dtype='numeric' is not "
+                "compatible with arrays of bytes/strings. Convert your data to numeric "
+                "values explicitly instead."
+            ) from None
+    if array.dtype.kind == "c":
+        raise ValueError("Complex data not supported")
+    return array.astype(np.float64)
+
+
+def _check_time_index(table):
+    if not isinstance(table.index, (pd.DatetimeIndex, pd.PeriodIndex)):
+        return
+    for sid, rows in table.segments():
+        index = table.index[rows]
+        where = "" if sid is None else f" of series {sid!r}"
+        if index.has_duplicates:
+            raise ValueError(f"The time index{where} has duplicated time stamps.")
+        if not index.is_monotonic_increasing:
+            raise ValueError(
+                f"The time index{where} is not increasing; sort X by time first."
+            )
+
+
+def column_positions(table, names, parameter):
+    """Positions of the named columns; raises naming the parameter for unknown ones."""
+    positions = []
+    for name in names:
+        if name not in table.columns:
+            raise ValueError(
+                f"{parameter} names column {name!r}, which is not in X; its columns "
+                f"are {table.columns}."
+            )
+        positions.append(table.columns.index(name))
+    return positions
+
+
+def check_finite_table(values, input_name="X"):
+    assert_all_finite(values, input_name=input_name)
+
+
+@dataclass
+class Windows:
+    """Windows ending at given rows: inputs (padded), lengths and window statistics."""
+
+    values: np.ndarray  # (n_windows, lookback, n_columns), float32
+    lengths: np.ndarray  # (n_windows,)
+    loc: np.ndarray  # (n_windows, n_targets): level of each window's targets
+    scale: np.ndarray  # (n_windows, n_targets): spread of each window's targets
+
+
+def window_rows(ends, lookback):
+    """Row positions (n_windows, lookback) of the windows ending at ``ends``, left-aligned.
+
+    Windows with fewer than ``lookback`` rows before them are shorter; their
+    positions are -1 after their length.
+    """
+    ends = np.asarray(ends)
+    lengths = np.minimum(ends + 1, lookback)
+    starts = ends - lengths + 1
+    rows = starts[:, None] + np.arange(lookback)[None, :]
+    rows[np.arange(lookback)[None, :] >= lengths[:, None]] = -1
+    return rows, lengths
+
+
+def cut_windows(values, ends, lookback, target_positions, *, normalize):
+    """Windows of ``values`` ending at ``ends``, with targets normalized per window.
+
+    ``normalize="window"`` subtracts each window's mean of every target column
+    and divides by its standard deviation; ``"global"`` leaves them as they are
+    (the network's input standardization then applies).
+    """
+    rows, lengths = window_rows(ends, lookback)
+    windows = values[np.maximum(rows, 0)]
+    windows[rows < 0] = 0.0
+    n_targets = len(target_positions)
+    loc = np.zeros((len(ends), n_targets))
+    scale = np.ones((len(ends), n_targets))
+    if normalize == "window":
+        targets = windows[:, :, target_positions]
+        valid = (rows >= 0)[:, :, None]
+        counts = lengths[:, None]
+        loc = (targets * valid).sum(axis=1) / counts
+        spread = np.sqrt((((targets - loc[:, None, :]) * valid) ** 2).sum(axis=1) / counts)
+        scale = np.where(spread > 1e-8 * (1.0 + np.abs(loc)), spread, 1.0)
+        windows[:, :, target_positions] = (targets - loc[:, None, :]) / scale[:, None, :] * valid
+    return Windows(windows.astype(np.float32), lengths, loc, scale)
+
+
+def future_rows(ends, horizon):
+    """Row positions (n_windows, horizon) of the steps after every window end."""
+    return np.asarray(ends)[:, None] + np.arange(1, horizon + 1)[None, :]
