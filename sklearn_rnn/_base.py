@@ -238,7 +238,7 @@ class BaseRNN(
     def _criterion_params(self):
         return {}
 
-    def _training_data(self, X, y):
+    def _training_data(self, X, y, first_fit):
         """Validated training sequences, targets and static inputs (None here)."""
         sequences = check_sequences(X, estimator_name=type(self).__name__)
         if y is None:
@@ -265,7 +265,7 @@ class BaseRNN(
         first_fit = not hasattr(self, "net_") or not (incremental or self.warm_start)
         if not first_fit:
             self._check_architecture_unchanged()
-        sequences, y, static = self._training_data(X, y)
+        sequences, y, static = self._training_data(X, y, first_fit)
         if not first_fit:
             self._check_features(sequences)
         y_encoded, n_outputs = self._encode_targets(y, first_fit=first_fit, classes=classes)
@@ -371,13 +371,17 @@ class BaseRNN(
                 f"validation_fraction={self.validation_fraction} of them; got "
                 f"{len(dataset)}."
             )
-        train_idx, valid_idx = split_validation(
-            len(dataset),
+        train_idx, valid_idx = self._validation_indices(len(dataset), y_encoded)
+        return dataset.subset(train_idx), dataset.subset(valid_idx)
+
+    def _validation_indices(self, n_samples, y_encoded):
+        """Train and validation indices for early stopping: a random (stratified) split."""
+        return split_validation(
+            n_samples,
             self.validation_fraction,
             stratify=self._stratify(y_encoded),
             seed=self._rng.randint(np.iinfo(np.int32).max),
         )
-        return dataset.subset(train_idx), dataset.subset(valid_idx)
 
     def _record_history(self, *, validated):
         history = self.net_.history

@@ -167,22 +167,30 @@ def window_rows(ends, lookback):
     return rows, lengths
 
 
-def cut_windows(values, ends, lookback, target_positions, *, normalize):
-    """Windows of ``values`` ending at ``ends``, with targets normalized per window.
-
-    ``normalize="window"`` subtracts each window's mean of every target column
-    and divides by its standard deviation; ``"global"`` leaves them as they are
-    (the network's input standardization then applies).
-    """
+def gather_windows(values, ends, lookback):
+    """Raw windows (n_windows, lookback, n_columns) ending at ``ends``, and their lengths."""
     rows, lengths = window_rows(ends, lookback)
     windows = values[np.maximum(rows, 0)]
     windows[rows < 0] = 0.0
+    return windows, lengths
+
+
+def normalize_windows(windows, lengths, target_positions, *, normalize):
+    """Normalize the target columns of raw windows by each window's own statistics.
+
+    ``normalize="window"`` subtracts each window's mean of every target column
+    and divides by its standard deviation (reversible instance normalization);
+    ``"global"`` leaves them as they are (the network's input standardization
+    then applies). Returns :class:`Windows`; ``loc`` and ``scale`` undo it.
+    """
+    windows = windows.copy()
+    n_windows, lookback, _ = windows.shape
     n_targets = len(target_positions)
-    loc = np.zeros((len(ends), n_targets))
-    scale = np.ones((len(ends), n_targets))
+    loc = np.zeros((n_windows, n_targets))
+    scale = np.ones((n_windows, n_targets))
     if normalize == "window":
         targets = windows[:, :, target_positions]
-        valid = (rows >= 0)[:, :, None]
+        valid = (np.arange(lookback)[None, :] < lengths[:, None])[:, :, None]
         counts = lengths[:, None]
         loc = (targets * valid).sum(axis=1) / counts
         spread = np.sqrt((((targets - loc[:, None, :]) * valid) ** 2).sum(axis=1) / counts)
