@@ -552,8 +552,8 @@ class RNNForecaster(BaseRNN):
         mask = np.isfinite(truth) & np.isfinite(predicted)
         if not mask.any():
             raise ValueError(
-                f"X has no row whose next {self.horizon} step(s) are inside X; score needs "
-                f"more than horizon={self.horizon} rows."
+                "X has no row whose next step is inside X: score compares forecasts with "
+                "the rows that follow, so it needs at least 2 rows."
             )
         residual = ((truth - predicted) ** 2)[mask].sum()
         means = np.nanmean(np.where(mask, truth, np.nan), axis=(0, 1))
@@ -597,7 +597,7 @@ class RNNForecaster(BaseRNN):
                 future_values = future.values[future.rows_of(sid)]
             forecasts = self._forecast_from(values, np.array([len(values) - 1]), future_values)[0]
             pieces.append(
-                (sid, history.index[rows] if history.index is not None else None, forecasts)
+                (sid, _segment_index(history, sid, rows), forecasts)
             )
         return self._format_forecast(pieces, quantiles)
 
@@ -715,9 +715,19 @@ def _append_rows(raw, lengths, rows):
     return raw, np.minimum(lengths + 1, lookback)
 
 
+def _segment_index(table, sid, rows):
+    """The time index of one series (whole, for a single series, so it keeps its freq)."""
+    if table.index is None:
+        return None
+    return table.index if sid is None else table.index[rows]
+
+
 def _tail(table, lookback):
     """The last ``lookback`` rows of every series of a table."""
-    keep = np.concatenate([rows[-lookback:] for _, rows in table.segments()])
+    if table.series is None:
+        keep = slice(max(0, len(table.values) - lookback), None)  # a slice keeps index.freq
+    else:
+        keep = np.concatenate([rows[-lookback:] for _, rows in table.segments()])
     return Table(
         table.values[keep],
         table.columns,

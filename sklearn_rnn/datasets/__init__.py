@@ -24,7 +24,7 @@ def load_airline():
     --------
     >>> from sklearn_rnn.datasets import load_airline
     >>> y = load_airline()
-    >>> y.index[0].strftime("%Y-%m"), y.iloc[0], len(y)
+    >>> y.index[0].strftime("%Y-%m"), float(y.iloc[0]), len(y)
     ('1949-01', 112.0, 144)
     """
     with resources.files(__package__).joinpath("data", "airline.csv").open() as f:
