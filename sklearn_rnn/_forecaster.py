@@ -68,6 +68,8 @@ class RNNForecaster(BaseRNN):
     series_id : str or None, default=None
         Column of a long DataFrame that names the series of every row. One
         global model is trained on all series; forecasts come back per series.
+        A list of tables (arrays, Series or DataFrames) also holds many
+        series, identified by their positions in the list.
 
     strategy : {"direct", "recursive"}, default="direct"
         "direct": one network output per horizon step. "recursive": the
@@ -642,15 +644,18 @@ class RNNForecaster(BaseRNN):
                 array = forecasts if quantiles else self._point(forecasts)
                 if array.ndim > 1 and array.shape[1] == 1:
                     array = array[:, 0]
-                return array
+                frames.append(array)
+                continue
             frame = pd.DataFrame(
                 values, columns=columns, index=_continue_index(index, self.horizon)
             )
             if sid is not None:
                 frame.index.name = frame.index.name or "time"
                 frame = frame.reset_index()
-                frame.insert(0, self.series_id, sid)
+                frame.insert(0, self.series_id or "series", sid)
             frames.append(frame)
+        if not self._fitted_on_pandas:
+            return frames[0] if len(frames) == 1 else np.stack(frames)
         if pieces[0][0] is not None:
             return pd.concat(frames, ignore_index=True)
         frame = frames[0]

@@ -46,12 +46,18 @@ class Table:
 
 
 def check_table(X, *, series_id=None, estimator_name):
-    """Validate a time-ordered table (1-D/2-D array, Series or DataFrame)."""
+    """Validate a time-ordered table (1-D/2-D array, Series or DataFrame).
+
+    A list of such tables (numpy arrays or pandas objects) holds many series;
+    their positions in the list are their series ids.
+    """
     if sp.issparse(X):
         raise TypeError(
             "Sparse data was passed for X, but dense data is required. Use '.toarray()' "
             "to convert to a dense numpy array."
         )
+    if _is_series_list(X):
+        return _stack_series(X, series_id, estimator_name)
     series = None
     name = None
     if isinstance(X, pd.Series):
@@ -95,6 +101,40 @@ def check_table(X, *, series_id=None, estimator_name):
     table = Table(values, columns, index, series, name, is_frame)
     _check_time_index(table)
     return table
+
+
+def _is_series_list(X):
+    return (
+        isinstance(X, (list, tuple))
+        and len(X) > 0
+        and all(isinstance(item, (np.ndarray, pd.Series, pd.DataFrame)) for item in X)
+    )
+
+
+def _stack_series(items, series_id, estimator_name):
+    if series_id is not None:
+        raise ValueError(
+            "series_id names a column of one long DataFrame; a list of series needs "
+            "series_id=None (the positions in the list are the series ids)."
+        )
+    tables = [check_table(item, estimator_name=estimator_name) for item in items]
+    columns = tables[0].columns
+    for position, table in enumerate(tables):
+        if table.columns != columns:
+            raise ValueError(
+                f"Every series in the list needs the same columns; series 0 has {columns} "
+                f"and series {position} has {table.columns}."
+            )
+    indexes = [table.index for table in tables]
+    index = None if any(i is None for i in indexes) else indexes[0].append(indexes[1:])
+    return Table(
+        np.vstack([table.values for table in tables]),
+        columns,
+        index,
+        np.repeat(np.arange(len(tables)), [len(table.values) for table in tables]),
+        tables[0].name,
+        tables[0].is_frame,
+    )
 
 
 def _numeric(array, estimator_name):

@@ -296,3 +296,17 @@ def test_partial_fit_and_early_stopping_hold_out_the_latest_windows(airline):
     assert stopped.validation_scores_ is not None
     train, valid = stopped._validation_indices(130, None)
     assert train.max() < valid.min()
+
+
+def test_a_list_of_series_is_many_series(airline):
+    halves = [airline[:72], airline[72:] * 2]
+    fc = RNNForecaster(lookback=12, horizon=3, **FAST).fit(halves)
+    forecast = fc.forecast()
+    assert forecast["series"].tolist() == [0, 0, 0, 1, 1, 1]
+    assert forecast["month"].iloc[0] == pd.Timestamp("1955-01-01")
+    assert forecast["month"].iloc[3] == pd.Timestamp("1961-01-01")
+    arrays = [np.arange(40.0), np.arange(30.0) * 3]
+    stacked = RNNForecaster(lookback=6, horizon=2, **FAST).fit(arrays).forecast()
+    assert stacked.shape == (2, 2)
+    with pytest.raises(ValueError, match="same columns"):
+        fc.fit([airline.to_frame(), airline.rename("other").to_frame()])
