@@ -6,6 +6,7 @@ from numbers import Integral, Real
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, TransformerMixin
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import _check_sample_weight, check_consistent_length, check_is_fitted
@@ -275,7 +276,7 @@ class BaseRNN(
             self._initialize(sequences, n_outputs, n_static)
         dataset = SequenceDataset.from_sequences(sequences, y_encoded, weights, static)
         train_data, valid_data = self._split(dataset, y_encoded, incremental)
-        interrupted = train(
+        guard = train(
             self.net_,
             train_data,
             valid_data,
@@ -283,12 +284,21 @@ class BaseRNN(
             seed=self._rng.randint(np.iinfo(np.int32).max),
         )
         self._record_history(validated=valid_data is not None)
-        if interrupted:
+        if guard.interrupted_:
             warnings.warn(
                 f"Training was interrupted; the model keeps the weights of epoch "
                 f"{self.n_iter_}.",
                 UserWarning,
-                stacklevel=3,
+                stacklevel=4,
+            )
+        if guard.diverged_:
+            warnings.warn(
+                f"Training diverged: the loss became NaN or infinite in epoch "
+                f"{self.n_iter_ + 1}, so training stopped and the model keeps the weights "
+                f"of epoch {self.n_iter_} (the initial weights if 0). Lower "
+                "learning_rate_init or max_grad_norm.",
+                ConvergenceWarning,
+                stacklevel=4,
             )
         return self
 

@@ -96,24 +96,33 @@ class ValidationScore(Callback):
 
 
 class LastCompleteEpoch(Callback):
-    """Keep the weights of the last finished epoch; restore them after an interrupt.
+    """Keep the weights of the last finished, finite epoch; restore them when needed.
 
-    skorch ends ``fit`` quietly on ``KeyboardInterrupt``. When that happens
-    mid-epoch, the half-updated weights and the partial history row are
-    replaced by those of the last finished epoch, so the model stays usable.
+    * ``KeyboardInterrupt`` mid-epoch (skorch then ends ``fit`` quietly): the
+      half-updated weights and the partial history row are replaced by those
+      of the last finished epoch, so the model stays usable.
+    * Divergence (a non-finite training loss): training stops, the weights of
+      the last finite epoch come back and the diverged epoch leaves the history.
     """
 
     def on_train_begin(self, net, **kwargs):
         self.weights_ = _cpu_state_dict(net.module_)
         self.in_epoch_ = False
         self.interrupted_ = False
+        self.diverged_ = False
 
     def on_epoch_begin(self, net, **kwargs):
         self.in_epoch_ = True
 
     def on_epoch_end(self, net, **kwargs):
-        self.weights_ = _cpu_state_dict(net.module_)
         self.in_epoch_ = False
+        if np.isfinite(net.history[-1, "train_loss"]):
+            self.weights_ = _cpu_state_dict(net.module_)
+            return
+        net.module_.load_state_dict(self.weights_)
+        del net.history[-1]
+        self.diverged_ = True
+        raise KeyboardInterrupt  # skorch's way to end training
 
     def on_train_end(self, net, **kwargs):
         if self.in_epoch_:
@@ -289,7 +298,10 @@ def initialize(net, seed):
 
 
 def train(net, train_data, valid_data, *, epochs, seed):
-    """Run ``epochs`` epochs (fewer if stopped early); returns whether interrupted.
+    """Run ``epochs`` epochs (fewer if stopped early).
+
+    Returns the :class:`LastCompleteEpoch` callback, which tells whether
+    training was interrupted or diverged.
 
     With ``valid_data``, stopping monitors the validation loss, otherwise the
     training loss; either way the weights of the best epoch are restored.
@@ -302,7 +314,7 @@ def train(net, train_data, valid_data, *, epochs, seed):
     )
     with seeded(seed, net.device):
         net.partial_fit(train_data, epochs=epochs)
-    return net.get_params()["callbacks__last_complete_epoch"].interrupted_
+    return net.get_params()["callbacks__last_complete_epoch"]
 
 
 def split_validation(n_samples, validation_fraction, *, stratify, seed):

@@ -8,7 +8,7 @@ import pytest
 import torch
 from conftest import BAD_X, FAST, make_ragged, make_sequences
 from sklearn.base import clone
-from sklearn.exceptions import NotFittedError
+from sklearn.exceptions import ConvergenceWarning, NotFittedError
 from sklearn.model_selection import GridSearchCV, cross_val_score
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import FunctionTransformer
@@ -457,3 +457,15 @@ def test_feature_names_from_sequences_of_dataframes():
     with pytest.raises(ValueError, match="feature names should match"):
         clf.predict(renamed)
     assert not hasattr(RNNClassifier(**FAST).fit(X, y), "feature_names_in_")
+
+
+@pytest.mark.parametrize("Estimator", ESTIMATORS)
+def test_divergence_stops_and_keeps_the_last_finite_weights(Estimator):
+    X, y = data_for(Estimator)
+    params = dict(FAST, max_iter=20, learning_rate_init=1e20, max_grad_norm=None, optimizer="sgd")
+    with pytest.warns(ConvergenceWarning, match="diverged"):
+        est = Estimator(**params).fit(X, y)
+    assert est.n_iter_ < 20
+    assert np.all(np.isfinite(est.loss_curve_))
+    assert np.all(np.isfinite(est.transform(X)))
+    assert np.all(np.isfinite(est.predict(X)) if Estimator is RNNRegressor else True)
