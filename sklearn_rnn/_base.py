@@ -452,12 +452,23 @@ class BaseRNN(
 
 
 class TargetScaler:
-    """Standardize regression targets of shape (n_samples, n_outputs) and back."""
+    """Standardize regression targets of shape (n_samples, n_outputs) and back.
+
+    Statistics are computed on targets divided by their largest magnitude, so
+    that values near the float64 limit do not overflow when squared.
+    """
 
     def __init__(self, targets):
-        self.mean = targets.mean(axis=0)
-        scale = targets.std(axis=0)
-        self.scale = np.where(scale > 1e-12, scale, 1.0)
+        magnitude = np.abs(targets).max(axis=0)
+        magnitude = np.where(magnitude > 0, magnitude, 1.0)
+        unit = targets / magnitude
+        self.mean = unit.mean(axis=0) * magnitude
+        scale = unit.std(axis=0) * magnitude
+        self.scale = np.where(scale > 1e-12 * magnitude, scale, 1.0)
+        if not (np.all(np.isfinite(self.mean)) and np.all(np.isfinite(self.scale))):
+            raise ValueError(
+                "Input y has values too large to standardize in float64; rescale y first."
+            )
 
     def transform(self, targets):
         return ((targets - self.mean) / self.scale).astype(np.float32)

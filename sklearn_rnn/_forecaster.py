@@ -348,13 +348,15 @@ class RNNForecaster(BaseRNN):
             )
 
     def _check_finite(self, table):
+        limit = np.finfo(np.float32).max
         for position in range(len(table.columns)):
             column = table.values[:, position]
-            if not np.all(np.isfinite(column)):
+            if not np.all(np.isfinite(column) & (np.abs(column) <= limit)):
                 kind = "target" if position in self._target_positions else "covariate"
                 raise ValueError(
-                    f"Input X contains NaN or infinity in {kind} column "
-                    f"{table.columns[position]!r}; fill or drop those rows first."
+                    f"Input X contains NaN, infinity or a value too large for float32 in "
+                    f"{kind} column {table.columns[position]!r}; fill, drop or rescale "
+                    "those rows first."
                 )
 
     def _check_length(self, n_rows, sid):

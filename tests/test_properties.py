@@ -1,0 +1,100 @@
+"""Property-based tests: random shapes, dtypes and values give valid output or a clean error."""
+
+import warnings
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+from sklearn_rnn import RNNClassifier, RNNForecaster, RNNRegressor
+
+TINY = dict(hidden_size=2, max_iter=1, batch_size=4, random_state=0, device="cpu")
+CLEAN_ERRORS = (ValueError, TypeError)
+SETTINGS = settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+
+values = st.one_of(
+    st.floats(allow_nan=True, allow_infinity=True, width=64),
+    st.floats(min_value=-1e3, max_value=1e3),
+)
+dtypes = st.sampled_from([np.float64, np.float32, np.int64, np.bool_])
+
+
+@st.composite
+def sequence_inputs(draw):
+    n_samples = draw(st.integers(1, 6))
+    n_features = draw(st.integers(0, 3))
+    if draw(st.booleans()):
+        shape = (n_samples, draw(st.integers(0, 5)))
+        if draw(st.booleans()):
+            shape = (*shape, n_features)
+        dtype = draw(dtypes)
+        elements = values if dtype in (np.float64, np.float32) else None
+        X = draw(hnp.arrays(dtype, shape, elements=elements))
+    else:
+        X = [
+            draw(hnp.arrays(np.float64, (draw(st.integers(0, 4)), n_features), elements=values))
+            for _ in range(n_samples)
+        ]
+    return X, n_samples
+
+
+def _fit_predict(estimator, X, y):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            estimator.fit(X, y)
+        except CLEAN_ERRORS as error:
+            event(f"rejected with {type(error).__name__}")
+            return None
+    event("fitted")
+    return estimator
+
+
+@SETTINGS
+@given(sequence_inputs(), st.integers(0, 2**16))
+def test_classifier_random_inputs(data, seed):
+    X, n_samples = data
+    y = np.random.RandomState(seed).randint(0, 3, size=n_samples)
+    clf = _fit_predict(RNNClassifier(**TINY), X, y)
+    if clf is not None:
+        proba = clf.predict_proba(X)
+        assert proba.shape == (n_samples, len(clf.classes_))
+        assert np.all(np.isfinite(proba))
+        np.testing.assert_allclose(proba.sum(axis=1), 1.0)
+
+
+@SETTINGS
+@given(sequence_inputs(), hnp.arrays(np.float64, 6, elements=values))
+def test_regressor_random_inputs(data, targets):
+    X, n_samples = data
+    reg = _fit_predict(RNNRegressor(**TINY), X, targets[:n_samples])
+    if reg is not None:
+        prediction = reg.predict(X)
+        assert prediction.shape == (n_samples,)
+        assert np.all(np.isfinite(prediction))
+
+
+@SETTINGS
+@given(
+    hnp.arrays(np.float64, st.tuples(st.integers(0, 12), st.integers(0, 3)), elements=values),
+    st.integers(1, 4),
+    st.integers(1, 3),
+)
+def test_forecaster_random_tables(X, lookback, horizon):
+    fc = _fit_predict(RNNForecaster(lookback=lookback, horizon=horizon, **TINY), X, None)
+    if fc is not None:
+        forecast = fc.predict(X)
+        assert forecast.shape[:2] == (len(X), horizon)
+        assert np.all(np.isfinite(forecast))
+
+
+@pytest.mark.parametrize("Estimator", [RNNClassifier, RNNRegressor])
+def test_huge_but_finite_values_do_not_leak_nan(Estimator):
+    X = np.array([[1e30, -1e30, 3e38], [0.0, 1.0, 2.0], [5.0, -3e38, 1.0]])
+    y = np.array([0, 1, 0]) if Estimator is RNNClassifier else np.array([1e300, -1e300, 0.0])
+    est = Estimator(**TINY).fit(X, y)
+    assert np.all(np.isfinite(est.transform(X)))
