@@ -438,6 +438,12 @@ class BaseRNN(
         check_is_fitted(self)
         return predict_outputs(self.net_, self._dataset(X), encode=True)
 
+    def __setstate__(self, state):
+        super().__setstate__(state)
+        if "net_" in state:
+            # skorch maps CUDA weights to the CPU when unpickled where CUDA is missing
+            self.device_ = str(self.net_.device)
+
     @property
     def _n_features_out(self):
         return self.net_.module_.encoder.output_size
