@@ -233,6 +233,7 @@ class BaseRNN(
 
     # Hooks for the estimators -------------------------------------------------
 
+    _frozen_params = ARCHITECTURE_PARAMS  # fixed once the network is fitted
     _criterion = None  # torch loss class
     _score_name = None  # key of _training.SCORES
 
@@ -265,7 +266,7 @@ class BaseRNN(
     def _fit(self, X, y, sample_weight=None, *, incremental, classes=None):
         first_fit = not hasattr(self, "net_") or not (incremental or self.warm_start)
         if not first_fit:
-            self._check_architecture_unchanged()
+            self._check_frozen_params()
         sequences, y, static = self._training_data(X, y, first_fit)
         if not first_fit:
             self._check_features(sequences)
@@ -321,7 +322,7 @@ class BaseRNN(
             del self.feature_names_in_
         self.device_ = resolve_device(self.device)
         self._rng = check_random_state(self.random_state)
-        self._architecture = self._architecture_params()
+        self._frozen = {name: _frozen(getattr(self, name)) for name in self._frozen_params}
         mean, scale = _step_statistics(sequences)
         self.net_ = build_net(
             dict(
@@ -331,7 +332,7 @@ class BaseRNN(
                 input_scale=scale,
                 dropout=self.dropout,
                 n_static=n_static,
-                **self._architecture,
+                **{name: getattr(self, name) for name in ARCHITECTURE_PARAMS},
             ),
             criterion=self._criterion,
             criterion_params=self._criterion_params(),
@@ -349,17 +350,15 @@ class BaseRNN(
         )
         initialize(self.net_, seed=self._rng.randint(np.iinfo(np.int32).max))
 
-    def _architecture_params(self):
-        return {name: getattr(self, name) for name in ARCHITECTURE_PARAMS}
-
-    def _check_architecture_unchanged(self):
-        for name, fitted in self._architecture.items():
+    def _check_frozen_params(self):
+        """Raise if a parameter that shaped the fitted network changed since."""
+        for name, fitted in self._frozen.items():
             current = getattr(self, name)
-            if current != fitted:
+            if _frozen(current) != fitted:
                 raise ValueError(
-                    f"warm_start=True and partial_fit continue training the fitted "
-                    f"network, whose {name}={fitted!r} cannot change to {current!r}. "
-                    "Set warm_start=False (or call fit) to train a new network."
+                    f"The network was fitted with {name}={fitted!r}, which cannot change to "
+                    f"{current!r} without training a new network: call fit with "
+                    "warm_start=False (partial_fit and warm_start continue the fitted one)."
                 )
 
     def _batch_size(self, n_samples):
@@ -455,6 +454,13 @@ class BaseRNN(
         tags.transformer_tags.preserves_dtype = ["float32"]
         tags.non_deterministic = False
         return tags
+
+
+def _frozen(value):
+    """A comparable form of a parameter value (lists and arrays become tuples)."""
+    if isinstance(value, (list, tuple, np.ndarray)):
+        return tuple(np.asarray(value).ravel().tolist())
+    return value
 
 
 class TargetScaler:

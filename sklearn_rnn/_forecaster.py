@@ -132,6 +132,16 @@ class RNNForecaster(BaseRNN):
     }
 
     _score_name = "r2"
+    _frozen_params = (
+        *BaseRNN._frozen_params,
+        "horizon",
+        "strategy",
+        "target",
+        "future_covariates",
+        "series_id",
+        "quantiles",
+        "normalize",
+    )
 
     def __init__(
         self,
@@ -383,8 +393,12 @@ class RNNForecaster(BaseRNN):
 
     # Prediction ----------------------------------------------------------------
 
-    def _predict_table(self, X):
+    def _check_fitted(self):
         check_is_fitted(self)
+        self._check_frozen_params()
+
+    def _predict_table(self, X):
+        self._check_fitted()
         table = check_table(X, series_id=self.series_id, estimator_name=type(self).__name__)
         self._check_columns(table)
         self._check_finite(table)
@@ -401,9 +415,17 @@ class RNNForecaster(BaseRNN):
             raw, lengths, self._target_positions, normalize=self.normalize
         )
         steps = self.horizon if self.strategy == "direct" else 1
-        static, available = self._future_covariates(values, ends, steps, future_values)
+        static, _ = self._future_covariates(values, ends, steps, future_values)
+        available = self._covariates_known(values, ends, future_values)
         dataset = SequenceDataset(normalized.values, lengths, static=static)
         return _Contexts(dataset, raw, normalized.loc, normalized.scale, available)
+
+    def _covariates_known(self, values, ends, future_values):
+        """Rows whose future covariates are known over the whole horizon (any strategy)."""
+        if not self._future_positions:
+            return np.ones(len(ends), dtype=bool)
+        n_known = len(values) + (0 if future_values is None else len(future_values))
+        return np.asarray(ends) + self.horizon < n_known
 
     def _future_covariates(self, values, ends, steps, future_values):
         if not self._future_positions:
@@ -519,7 +541,7 @@ class RNNForecaster(BaseRNN):
         forecasts : ndarray of shape (n_rows, horizon[, n_targets], n_quantiles)
             Increasing along the last axis, levels as in ``quantiles``.
         """
-        check_is_fitted(self)
+        self._check_fitted()
         if self._quantiles is None:
             raise ValueError("predict_quantiles needs a forecaster fitted with quantiles.")
         forecasts, _ = self._rolling(X)
@@ -588,7 +610,7 @@ class RNNForecaster(BaseRNN):
             the series id, time and forecast columns. Fitted on arrays: an
             ndarray of shape (horizon[, n_targets][, n_quantiles]).
         """
-        check_is_fitted(self)
+        self._check_fitted()
         if quantiles and self._quantiles is None:
             raise ValueError("quantiles=True needs a forecaster fitted with quantiles.")
         history = self._history if X is None else _tail(self._predict_table(X), self.lookback)
@@ -596,9 +618,20 @@ class RNNForecaster(BaseRNN):
         pieces = []
         for sid, rows in history.segments():
             values = history.values[rows]
+            if len(values) < self.lookback:
+                which = "X" if sid is None else f"Series {sid!r}"
+                warnings.warn(
+                    f"{which} holds {len(values)} rows of history, fewer than "
+                    f"lookback={self.lookback}: the forecast reads a shorter context than "
+                    "the network was trained on.",
+                    UserWarning,
+                    stacklevel=2,
+                )
             future_values = None
             if future is not None:
-                future_values = future.values[future.rows_of(sid)]
+                future_rows_of_series = future.rows_of(sid)
+                future_values = future.values[future_rows_of_series]
+                future.check_index(future_rows_of_series, _segment_index(history, sid, rows))
             forecasts = self._forecast_from(values, np.array([len(values) - 1]), future_values)[0]
             pieces.append(
                 (sid, _segment_index(history, sid, rows), forecasts)
@@ -629,7 +662,7 @@ class RNNForecaster(BaseRNN):
         padded[:, self._future_positions] = values
         if not np.all(np.isfinite(values)):
             raise ValueError("Input X_future contains NaN or infinity.")
-        return _FutureRows(padded, future.series, self.horizon)
+        return _FutureRows(padded, future.series, self.horizon, future.index)
 
     def _format_forecast(self, pieces, quantiles):
         columns = []
@@ -695,10 +728,24 @@ class RNNForecaster(BaseRNN):
 class _FutureRows:
     """Future covariate rows, per series."""
 
-    def __init__(self, values, series, horizon):
+    def __init__(self, values, series, horizon, index=None):
         self.values = values
         self.series = series
         self.horizon = horizon
+        self.index = index
+
+    def check_index(self, rows, history_index):
+        """A time index on X_future must continue the history's."""
+        time_indexes = (pd.DatetimeIndex, pd.PeriodIndex)
+        if not (isinstance(self.index, time_indexes) and isinstance(history_index, time_indexes)):
+            return
+        expected = _continue_index(history_index, self.horizon)
+        given = self.index[rows]
+        if not given.equals(expected):
+            raise ValueError(
+                "X_future's time index must continue the history: expected "
+                f"{list(expected.astype(str))}, got {list(given.astype(str))}."
+            )
 
     def rows_of(self, sid):
         rows = np.arange(len(self.values)) if sid is None else np.flatnonzero(self.series == sid)
@@ -708,7 +755,7 @@ class _FutureRows:
                 f"X_future has {len(rows)} rows{which}, but forecasting horizon={self.horizon} "
                 "steps needs that many rows of future covariates."
             )
-        return rows[: self.horizon]
+        return rows[: self.horizon]  # the first horizon rows; later ones are not read
 
 
 def _append_rows(raw, lengths, rows):

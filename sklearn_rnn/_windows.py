@@ -153,7 +153,10 @@ def _numeric(array, estimator_name):
 
 
 def _check_time_index(table):
-    if not isinstance(table.index, (pd.DatetimeIndex, pd.PeriodIndex)):
+    index = table.index
+    is_time = isinstance(index, (pd.DatetimeIndex, pd.PeriodIndex))
+    is_integer = index is not None and pd.api.types.is_integer_dtype(index)
+    if not (is_time or is_integer):
         return
     for sid, rows in table.segments():
         index = table.index[rows]

@@ -286,7 +286,7 @@ def test_warm_start_continues_and_guards_the_architecture(Estimator):
     assert est.net_ is net
     assert est.n_iter_ == 10
     est.set_params(hidden_size=16)
-    with pytest.raises(ValueError, match="hidden_size=8 cannot change to 16"):
+    with pytest.raises(ValueError, match="hidden_size=8, which cannot change to 16"):
         est.fit(X, y)
     cold = Estimator(**FAST).fit(X, y)
     net = cold.net_

@@ -310,3 +310,48 @@ def test_a_list_of_series_is_many_series(airline):
     assert stacked.shape == (2, 2)
     with pytest.raises(ValueError, match="same columns"):
         fc.fit([airline.to_frame(), airline.rename("other").to_frame()])
+
+
+def test_recursive_marks_rows_whose_future_covariates_are_unknown():
+    frame = seasonal_frame()
+    fc = RNNForecaster(
+        target="load", future_covariates=["temp", "hour", "holiday"], strategy="recursive",
+        lookback=24, horizon=6, **FAST,
+    ).fit(frame)
+    unknown = np.isnan(fc.predict(frame)).any(axis=1)
+    assert unknown.sum() == 6 and unknown[-6:].all()
+
+
+def test_parameters_that_shaped_the_network_cannot_change_silently(airline):
+    fc = RNNForecaster(lookback=12, horizon=3, **FAST).fit(airline)
+    fc.set_params(horizon=6)
+    with pytest.raises(ValueError, match="fitted with horizon=3, which cannot change to 6"):
+        fc.forecast()
+    with pytest.raises(ValueError, match="horizon=3"):
+        fc.predict(airline)
+    fc.set_params(horizon=3, lookback=24)
+    assert fc.forecast().shape == (3,), "lookback may change: the network reads any length"
+
+
+def test_forecast_warns_about_a_short_history(airline):
+    fc = RNNForecaster(lookback=12, horizon=3, **FAST).fit(airline)
+    with pytest.warns(UserWarning, match="5 rows of history, fewer than lookback=12"):
+        fc.forecast(airline[:5])
+
+
+def test_x_future_must_continue_the_history():
+    frame = seasonal_frame()
+    fc = RNNForecaster(
+        target="load", future_covariates=["hour", "holiday"], lookback=24, horizon=3, **FAST
+    ).fit(frame)
+    following = pd.date_range(frame.index[-1], periods=4, freq="h")[1:]
+    future = pd.DataFrame({"hour": [0.0, 1, 2], "holiday": 0.0}, index=following)
+    assert fc.forecast(X_future=future).index.equals(following)
+    with pytest.raises(ValueError, match="must continue the history"):
+        fc.forecast(X_future=future.shift(1, freq="h"))
+
+
+def test_integer_time_index_must_increase():
+    series = pd.Series(np.arange(40.0), index=np.arange(40)[::-1])
+    with pytest.raises(ValueError, match="not increasing"):
+        RNNForecaster(lookback=5, **FAST).fit(series)
