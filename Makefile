@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench-defaults clean
+.PHONY: demo test lint bench-defaults bench-airline clean
 
 $(STAMP): pyproject.toml constraints-cpu.txt
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,10 @@ lint: $(STAMP)
 
 bench-defaults: $(STAMP)
 	$(BIN)/python benchmarks/bench_defaults.py
+
+bench-airline: $(STAMP)
+	$(PIP) install --quiet -c constraints-cpu.txt -e ".[bench]"
+	OMP_NUM_THREADS=1 $(BIN)/python benchmarks/bench_airline.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info
