@@ -6,7 +6,6 @@ Who moves a module to a device: the skorch net in ``_training`` (``net.device``)
 
 import torch
 from torch import nn
-from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
 CELLS = {"lstm": nn.LSTM, "gru": nn.GRU, "rnn": nn.RNN}
 
@@ -61,56 +60,50 @@ class RecurrentEncoder(nn.Module):
             "input_scale",
             torch.ones(n_features) if input_scale is None else torch.as_tensor(input_scale),
         )
-        self.rnn = CELLS[cell](
-            input_size=n_features,
-            hidden_size=hidden_size,
-            num_layers=n_layers,
-            bidirectional=bidirectional,
-            dropout=dropout if n_layers > 1 else 0.0,
-            batch_first=True,
-        )
+        if bidirectional:
+            self.rnn = BidirectionalStack(cell, n_features, hidden_size, n_layers, dropout)
+        else:
+            self.rnn = CELLS[cell](
+                input_size=n_features,
+                hidden_size=hidden_size,
+                num_layers=n_layers,
+                dropout=dropout if n_layers > 1 else 0.0,
+                batch_first=True,
+            )
+            reset_recurrent_parameters(self.rnn, cell)
         self.attention = nn.Linear(self.output_size, 1) if pooling == "attention" else None
-        reset_recurrent_parameters(self.rnn, cell)
 
     def forward(self, X, lengths):
         """Pooled representation of shape (batch, output_size).
 
-        ``lengths`` stays on the CPU (``pack_padded_sequence`` wants it there).
-        Ragged batches are packed only for bidirectional networks, whose
-        backward pass would otherwise read the padding first. A forward-only
-        network reads the padded batch as is: its output at a real step never
-        depends on the padding after it, and padded steps are masked or
-        skipped below. This keeps the fast padded kernels (packed LSTMs cost
-        several times more per step on the CPU, see docs/defaults.md).
+        ``lengths`` stays on the CPU. Batches are right-padded and never packed:
+        a forward-direction output at a real step does not depend on the
+        padding after it, and the backward direction reads every sequence
+        reversed within its own length (``BidirectionalStack``), so padding is
+        always read last, then masked or skipped by the pooling. This keeps the
+        fast padded kernels (packed sequences cost several times more per step
+        on the CPU, see docs/defaults.md).
         """
         X = (X - self.input_mean) / self.input_scale
         max_length = X.shape[1]
         ragged = bool(lengths.min() < max_length)
-        if ragged and self.n_directions == 2:
-            outputs, state = self._run_packed(X, lengths)
+        if self.n_directions == 2:
+            outputs = self.rnn(X, lengths if ragged else None)
         else:
-            outputs, state = self.rnn(X)
+            outputs, _ = self.rnn(X)
         if self.pooling == "last":
-            if ragged and self.n_directions == 1:
-                return _at_last_step(outputs, lengths)
-            return self._last_state(state)
+            return self._last_state(outputs, lengths)
         mask = step_mask(lengths, max_length, X.device) if ragged else None
         return self._pool(outputs, lengths, mask)
 
-    def _run_packed(self, X, lengths):
-        packed = pack_padded_sequence(X, lengths.cpu(), batch_first=True, enforce_sorted=False)
-        packed_outputs, state = self.rnn(packed)
-        outputs, _ = pad_packed_sequence(
-            packed_outputs, batch_first=True, total_length=X.shape[1]
-        )
-        return outputs, state
-
-    def _last_state(self, state):
-        # h_n holds, for the top layer, the forward state after the last real
-        # step and the backward state after step 0: the whole sequence read.
-        h_n = state[0] if self.cell == "lstm" else state
-        top = h_n[-self.n_directions :]
-        return torch.cat(list(top), dim=-1)
+    def _last_state(self, outputs, lengths):
+        # The whole sequence read: the forward state after the last real step
+        # and, when bidirectional, the backward state after step 0.
+        hidden_size = outputs.shape[-1] // self.n_directions
+        forward = _at_last_step(outputs[..., :hidden_size], lengths)
+        if self.n_directions == 1:
+            return forward
+        return torch.cat([forward, outputs[:, 0, hidden_size:]], dim=-1)
 
     def _pool(self, outputs, lengths, mask):
         if self.pooling == "mean":
@@ -127,6 +120,56 @@ class RecurrentEncoder(nn.Module):
             scores = scores.masked_fill(~mask, float("-inf"))
         weights = torch.softmax(scores, dim=1).unsqueeze(-1)
         return (weights * outputs).sum(dim=1)
+
+
+class BidirectionalStack(nn.Module):
+    """Stacked bidirectional recurrent layers that are exact on right-padded batches.
+
+    Each layer runs a forward and a backward one-direction network; the
+    backward one reads every sequence reversed within its own length, so its
+    padding comes last too and no packing is needed. Between layers, the two
+    directions' outputs are concatenated (and dropped out, as in ``nn.LSTM``).
+    """
+
+    def __init__(self, cell, input_size, hidden_size, n_layers, dropout):
+        super().__init__()
+        sizes = [input_size] + [2 * hidden_size] * (n_layers - 1)
+        self.forward_layers = nn.ModuleList(_one_layer(cell, size, hidden_size) for size in sizes)
+        self.backward_layers = nn.ModuleList(_one_layer(cell, size, hidden_size) for size in sizes)
+        self.dropout = nn.Dropout(dropout)
+
+    def forward(self, X, lengths=None):
+        """Outputs (batch, steps, 2 * hidden_size); ``lengths`` None for equal lengths."""
+        order = None if lengths is None else _reversal_index(lengths, X.shape[1], X.device)
+        for depth, (forward, backward) in enumerate(
+            zip(self.forward_layers, self.backward_layers, strict=True)
+        ):
+            if depth:
+                X = self.dropout(X)
+            ahead, _ = forward(X)
+            behind, _ = backward(_reverse(X, order))
+            X = torch.cat([ahead, _reverse(behind, order)], dim=-1)
+        return X
+
+
+def _one_layer(cell, input_size, hidden_size):
+    layer = CELLS[cell](input_size=input_size, hidden_size=hidden_size, batch_first=True)
+    reset_recurrent_parameters(layer, cell)
+    return layer
+
+
+def _reversal_index(lengths, max_length, device):
+    """Index (batch, steps) that reverses every sequence within its length, padding in place."""
+    steps = torch.arange(max_length)[None, :]
+    lengths = lengths.cpu()[:, None]
+    index = torch.where(steps < lengths, lengths - 1 - steps, steps)
+    return index.to(device)
+
+
+def _reverse(X, order):
+    if order is None:
+        return X.flip(1)
+    return X.gather(1, order.unsqueeze(-1).expand_as(X))
 
 
 def _at_last_step(outputs, lengths):
