@@ -27,8 +27,9 @@ SHARED_EXPECTED_FAILURES = {
     "check_estimators_partial_fit_n_features": TWO_D_IS_TIME,
     "check_transformer_general": TWO_D_IS_TIME,
     "check_methods_subset_invariance": (
-        "float32 network: a batch of 1 and a batch of 20 run different BLAS kernels, so "
-        "outputs differ in the last bits (~1e-7), at the check's rtol=1e-7; "
+        "float32 network: a batch of 1 and a batch of 20 may run different BLAS kernels, so "
+        "outputs can differ in the last bits (1e-7 seen with fused multi-layer cells), the "
+        "check's rtol; it passes with the defaults on this machine, hence not strict; "
         "test_estimators.py checks subset invariance to float32 precision"
     ),
     "check_sample_weight_equivalence_on_dense_data": (
