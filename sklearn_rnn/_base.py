@@ -21,6 +21,8 @@ from ._sequences import (
 from ._training import (
     OPTIMIZERS,
     build_net,
+    export_net,
+    import_net,
     initialize,
     predict_outputs,
     resolve_device,
@@ -234,7 +236,7 @@ class BaseRNN(
     # Hooks for the estimators -------------------------------------------------
 
     _frozen_params = ARCHITECTURE_PARAMS  # fixed once the network is fitted
-    _criterion = None  # torch loss class
+    _criterion = None  # key of _modules.CRITERIA
     _score_name = None  # key of _training.SCORES
 
     def _criterion_params(self):
@@ -324,8 +326,8 @@ class BaseRNN(
         self._rng = check_random_state(self.random_state)
         self._frozen = {name: _frozen(getattr(self, name)) for name in self._frozen_params}
         mean, scale = _step_statistics(sequences)
-        self.net_ = build_net(
-            dict(
+        self._net_config = dict(
+            module_params=dict(
                 n_features=sequences.n_features,
                 n_outputs=n_outputs,
                 input_mean=mean,
@@ -348,6 +350,7 @@ class BaseRNN(
             verbose=self.verbose,
             callbacks=self.callbacks,
         )
+        self.net_ = build_net(**self._net_config)
         initialize(self.net_, seed=self._rng.randint(np.iinfo(np.int32).max))
 
     def _check_frozen_params(self):
@@ -437,11 +440,19 @@ class BaseRNN(
         check_is_fitted(self)
         return predict_outputs(self.net_, self._dataset(X), encode=True)
 
-    def __setstate__(self, state):
-        super().__setstate__(state)
+    def __getstate__(self):
+        # The net travels as numpy arrays and plain values: pickles hold no torch
+        # objects (no torch.load on loading) and skops can read them.
+        state = dict(super().__getstate__())  # a copy: the estimator keeps its net
         if "net_" in state:
-            # skorch maps CUDA weights to the CPU when unpickled where CUDA is missing
-            self.device_ = str(self.net_.device)
+            state["net_"] = export_net(state["net_"])
+        return state
+
+    def __setstate__(self, state):
+        if "net_" in state:
+            state = dict(state, net_=import_net(state["net_"], state["_net_config"]))
+            state["device_"] = str(state["net_"].device)
+        super().__setstate__(state)
 
     @property
     def _n_features_out(self):

@@ -7,7 +7,6 @@ from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import column_or_1d
-from torch import nn
 
 from ._base import BaseRNN, fill_doc
 
@@ -66,7 +65,7 @@ class RNNClassifier(ClassifierMixin, BaseRNN):
         "class_weight": [dict, StrOptions({"balanced"}), None],
     }
 
-    _criterion = nn.CrossEntropyLoss
+    _criterion = "cross_entropy"
     _score_name = "accuracy"
 
     def __init__(

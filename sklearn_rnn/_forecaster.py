@@ -10,10 +10,8 @@ from pandas.tseries.frequencies import to_offset
 from sklearn.base import _fit_context
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
-from torch import nn
 
 from ._base import BaseRNN, TargetScaler, fill_doc
-from ._modules import PinballLoss
 from ._sequences import SequenceDataset, Sequences
 from ._training import predict_outputs
 from ._windows import (
@@ -249,7 +247,7 @@ class RNNForecaster(BaseRNN):
 
     @property
     def _criterion(self):
-        return nn.MSELoss if self.quantiles is None else PinballLoss
+        return "mse" if self.quantiles is None else "pinball"
 
     def _criterion_params(self):
         return {} if self.quantiles is None else {"quantiles": list(self._quantiles)}

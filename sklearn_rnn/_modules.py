@@ -246,3 +246,6 @@ class PinballLoss(nn.Module):
         if self.reduction == "none":
             return loss.reshape(len(loss), -1)
         return loss.mean()
+
+
+CRITERIA = {"cross_entropy": nn.CrossEntropyLoss, "mse": nn.MSELoss, "pinball": PinballLoss}

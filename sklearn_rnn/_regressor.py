@@ -3,7 +3,6 @@
 import numpy as np
 from sklearn.base import RegressorMixin, _fit_context
 from sklearn.utils import check_array
-from torch import nn
 
 from ._base import BaseRNN, TargetScaler, fill_doc
 
@@ -52,7 +51,7 @@ class RNNRegressor(RegressorMixin, BaseRNN):
     (3,)
     """
 
-    _criterion = nn.MSELoss
+    _criterion = "mse"
     _score_name = "r2"
 
     @_fit_context(prefer_skip_nested_validation=True)

@@ -6,6 +6,7 @@ objects, from which whole batches are sliced (no per-sample ``__getitem__``).
 """
 
 import contextlib
+import warnings
 
 import numpy as np
 import torch
@@ -22,8 +23,9 @@ from skorch.callbacks import (
 )
 from skorch.dataset import unpack_data
 from skorch.helper import predefined_split
+from skorch.history import History
 
-from ._modules import SequenceNetwork
+from ._modules import CRITERIA, SequenceNetwork
 from ._sequences import BatchIterator, batch_indices
 
 OPTIMIZERS = {
@@ -250,7 +252,7 @@ def build_net(
         net_callbacks.insert(0, ("gradient_clipping", clipping))
     return SequenceNet(
         SequenceNetwork,
-        criterion=criterion,
+        criterion=CRITERIA[criterion],
         criterion__reduction="none",
         **{f"criterion__{key}": value for key, value in criterion_params.items()},
         optimizer=OPTIMIZERS[optimizer],
@@ -359,3 +361,55 @@ def predict_outputs(net, dataset, *, encode=False):
     restored = np.empty_like(result)
     restored[np.concatenate(order)] = result
     return restored
+
+
+def export_net(net):
+    """The trained state of a net as numpy arrays and plain Python values."""
+    return {
+        "module": _to_numpy(net.module_.state_dict()),
+        "optimizer": _to_numpy(net.optimizer_.state_dict()),
+        "history": [dict(row) for row in net.history],
+    }
+
+
+def import_net(exported, config):
+    """Rebuild a net from ``build_net`` arguments and an :func:`export_net` state.
+
+    A net trained on CUDA comes back on the CPU, with a warning, where CUDA is
+    not available.
+    """
+    device = config["device"]
+    if device.startswith("cuda") and not torch.cuda.is_available():
+        warnings.warn(
+            f"The model was trained on {device!r}, but no CUDA devices are available; "
+            "it is loaded on the CPU instead.",
+            UserWarning,
+            stacklevel=3,
+        )
+        device = "cpu"
+    net = build_net(**dict(config, device=device))
+    net.initialize()
+    net.module_.load_state_dict(_to_tensors(exported["module"]))
+    net.optimizer_.load_state_dict(_to_tensors(exported["optimizer"]))
+    net.history = History(exported["history"])
+    return net
+
+
+def _to_numpy(value):
+    if isinstance(value, torch.Tensor):
+        return value.detach().cpu().numpy()
+    if isinstance(value, dict):
+        return {key: _to_numpy(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(_to_numpy(item) for item in value)
+    return value
+
+
+def _to_tensors(value):
+    if isinstance(value, np.ndarray):
+        return torch.from_numpy(np.array(value))
+    if isinstance(value, dict):
+        return {key: _to_tensors(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(_to_tensors(item) for item in value)
+    return value

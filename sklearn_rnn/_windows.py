@@ -37,12 +37,51 @@ class Table:
     name: object = None
     is_frame: bool = field(default=False)
 
+    def __getstate__(self):
+        # The index travels as numpy arrays and strings, so that skops can read it.
+        return dict(self.__dict__, index=_encode_index(self.index))
+
+    def __setstate__(self, state):
+        self.__dict__.update(state, index=_decode_index(state["index"]))
+
     def segments(self):
         """(series id, row positions) for every series, in order of appearance."""
         if self.series is None:
             return [(None, np.arange(len(self.values)))]
         ids = pd.unique(self.series)
         return [(sid, np.flatnonzero(self.series == sid)) for sid in ids]
+
+
+def _encode_index(index):
+    if index is None:
+        return None
+    if isinstance(index, pd.DatetimeIndex):
+        tz = None if index.tz is None else str(index.tz)
+        values = index if tz is None else index.tz_convert("UTC").tz_localize(None)
+        return {
+            "kind": "datetime",
+            "values": values.to_numpy(),
+            "tz": tz,
+            "freq": index.freqstr,
+            "name": index.name,
+        }
+    if isinstance(index, pd.PeriodIndex):
+        return {"kind": "period", "values": index.asi8, "freq": index.freqstr, "name": index.name}
+    return {"kind": "other", "values": index.to_numpy(), "name": index.name}
+
+
+def _decode_index(encoded):
+    if encoded is None:
+        return None
+    if encoded["kind"] == "datetime":
+        index = pd.DatetimeIndex(encoded["values"], name=encoded["name"])
+        if encoded["tz"] is not None:
+            index = index.tz_localize("UTC").tz_convert(encoded["tz"])
+        return pd.DatetimeIndex(index, freq=encoded["freq"])
+    if encoded["kind"] == "period":
+        index = pd.PeriodIndex.from_ordinals(encoded["values"], freq=encoded["freq"])
+        return index.rename(encoded["name"])
+    return pd.Index(encoded["values"], name=encoded["name"])
 
 
 def check_table(X, *, series_id=None, estimator_name):
@@ -164,9 +203,7 @@ def _check_time_index(table):
         if index.has_duplicates:
             raise ValueError(f"The time index{where} has duplicated time stamps.")
         if not index.is_monotonic_increasing:
-            raise ValueError(
-                f"The time index{where} is not increasing; sort X by time first."
-            )
+            raise ValueError(f"The time index{where} is not increasing; sort X by time first.")
 
 
 def column_positions(table, names, parameter):

@@ -5,6 +5,7 @@ import threading
 
 import joblib
 import numpy as np
+import pandas as pd
 import pytest
 import torch
 from conftest import FAST, make_sequences
@@ -32,16 +33,21 @@ def test_joblib_round_trip(Estimator, tmp_path):
 
 
 def test_model_pickled_on_cuda_loads_on_a_cpu_machine():
-    """Simulated: the pickle records device 'cuda'; unpickled without CUDA it maps to the CPU."""
+    """Simulated: the pickle records device 'cuda'; unpickled without CUDA it maps to the CPU.
+
+    Pickles hold the weights as numpy arrays, so only the recorded device differs
+    from a real CUDA model.
+    """
     est, X = fitted(RNNClassifier)
     expected = est.predict_proba(X)
-    est.net_.device = "cuda"
+    est._net_config["device"] = "cuda"
     est.device_ = "cuda"
     blob = pickle.dumps(est)
     assert not torch.cuda.is_available()
     with pytest.warns(UserWarning, match="no CUDA devices are available"):
         restored = pickle.loads(blob)
     assert restored.device_ == "cpu"
+    assert restored.net_.device == "cpu"
     np.testing.assert_array_equal(restored.predict_proba(X), expected)
 
 
@@ -84,3 +90,67 @@ def test_partial_fit_continues_after_an_interrupted_fit():
     clf.partial_fit(X, y)
     assert clf.n_iter_ == 3
     assert np.all(np.isfinite(clf.predict_proba(X)))
+
+
+def test_pickles_hold_no_torch_objects():
+    est, X = fitted(RNNClassifier)
+    blob = pickle.dumps(est)
+    assert b"torch" not in blob
+    restored = pickle.loads(blob)
+    np.testing.assert_array_equal(restored.predict_proba(X), est.predict_proba(X))
+    assert restored.n_iter_ == est.n_iter_
+    assert len(restored.net_.history) == len(est.net_.history)
+
+
+@pytest.mark.parametrize("Estimator", [RNNClassifier, RNNRegressor])
+def test_training_continues_identically_after_a_round_trip(Estimator):
+    """Optimizer state travels too: partial_fit after loading equals partial_fit without."""
+    est, X = fitted(Estimator)
+    y = est.predict(X)
+    restored = pickle.loads(pickle.dumps(est))
+    est.partial_fit(X, y)
+    restored.partial_fit(X, y)
+    np.testing.assert_allclose(restored.transform(X), est.transform(X), rtol=1e-6)
+
+
+# Every type that skops.io must be told to trust: this package's own, nothing else.
+SKOPS_TRUSTED = {
+    "sklearn_rnn._classifier.RNNClassifier",
+    "sklearn_rnn._regressor.RNNRegressor",
+    "sklearn_rnn._forecaster.RNNForecaster",
+    "sklearn_rnn._base.TargetScaler",
+    "sklearn_rnn._windows.Table",
+}
+
+
+@pytest.mark.parametrize("Estimator", [RNNClassifier, RNNRegressor, RNNForecaster])
+def test_skops_round_trip_trusts_only_this_package(Estimator):
+    sio = pytest.importorskip("skops.io")
+    est, X = fitted(Estimator)
+    blob = sio.dumps(est)
+    untrusted = set(sio.get_untrusted_types(data=blob))
+    assert untrusted <= SKOPS_TRUSTED
+    restored = sio.loads(blob, trusted=sorted(untrusted))
+    np.testing.assert_array_equal(restored.predict(X), est.predict(X))
+
+
+@pytest.mark.parametrize(
+    "index",
+    [
+        pd.date_range("2001-01", periods=40, freq="MS", name="month"),
+        pd.date_range("2001-01-01", periods=40, freq="h", tz="Europe/Paris"),
+        pd.period_range("2001-01", periods=40, freq="M", name="month"),
+        pd.RangeIndex(100, 140),
+    ],
+)
+def test_forecaster_index_survives_skops_and_pickle(index):
+    sio = pytest.importorskip("skops.io")
+    series = pd.Series(np.sin(np.arange(40.0)), index=index)
+    fc = RNNForecaster(lookback=6, horizon=3, **FAST).fit(series)
+    expected = fc.forecast()
+    blob = sio.dumps(fc)
+    for restored in (
+        sio.loads(blob, trusted=sio.get_untrusted_types(data=blob)),
+        pickle.loads(pickle.dumps(fc)),
+    ):
+        pd.testing.assert_series_equal(restored.forecast(), expected)
