@@ -52,13 +52,15 @@ class RecurrentEncoder(nn.Module):
         self.cell = cell
         self.n_directions = 2 if bidirectional else 1
         self.output_size = hidden_size * self.n_directions
+        # Copies: the buffers are written when weights are loaded, and the given
+        # arrays may be read-only (memory-mapped models).
         self.register_buffer(
             "input_mean",
-            torch.zeros(n_features) if input_mean is None else torch.as_tensor(input_mean),
+            torch.zeros(n_features) if input_mean is None else torch.tensor(input_mean),
         )
         self.register_buffer(
             "input_scale",
-            torch.ones(n_features) if input_scale is None else torch.as_tensor(input_scale),
+            torch.ones(n_features) if input_scale is None else torch.tensor(input_scale),
         )
         if bidirectional:
             self.rnn = BidirectionalStack(cell, n_features, hidden_size, n_layers, dropout)

@@ -154,6 +154,8 @@ def _from_array(X, estimator_name, input_name):
             "time step with at least one feature."
         )
     values = np.ascontiguousarray(array, dtype=np.float32)
+    if not values.flags.writeable:  # e.g. a read-only memory map; torch wants writable
+        values = values.copy()
     lengths = np.full(n_samples, n_timesteps, dtype=np.int64)
     return Sequences(values, lengths)
 
