@@ -133,6 +133,8 @@ def test_sample_weight_changes_the_fit_and_ones_do_not():
         (np.linspace(0, 1, 40), "Unknown label type"),
         (np.zeros(40), "at least 2 classes"),
         (np.zeros(39), "inconsistent numbers of samples"),
+        (np.where(np.arange(40) == 3, np.nan, np.arange(40) % 2), "Input y contains NaN"),
+        (np.arange(80).reshape(40, 2) % 2, "y should be a 1d array"),
     ],
 )
 def test_classifier_rejects_bad_targets(y, match):

@@ -355,3 +355,14 @@ def test_integer_time_index_must_increase():
     series = pd.Series(np.arange(40.0), index=np.arange(40)[::-1])
     with pytest.raises(ValueError, match="not increasing"):
         RNNForecaster(lookback=5, **FAST).fit(series)
+
+
+def test_methods_before_fit_raise_not_fitted(airline):
+    from sklearn.exceptions import NotFittedError
+
+    fc = RNNForecaster(lookback=12, horizon=3)
+    for method in (fc.predict, fc.score, fc.transform, fc.predict_quantiles):
+        with pytest.raises(NotFittedError):
+            method(airline)
+    with pytest.raises(NotFittedError):
+        fc.forecast()
