@@ -150,10 +150,29 @@ SHARED_ATTRIBUTES_DOC = """net_ : skorch.NeuralNet
 """
 
 
+# Descriptions of X shared by the methods' docstrings.
+METHOD_DOCS = {
+    "{X_sequences}": (
+        "X : array-like of shape (n_samples, n_timesteps[, n_features]) or list of arrays\n"
+        "            Sequences: a 3-D array, a 2-D array of univariate sequences, or a list\n"
+        "            of arrays (n_timesteps_i, n_features) of different lengths."
+    ),
+    "{X_table}": (
+        "X : array-like of shape (n_rows,) or (n_rows, n_columns), Series or DataFrame\n"
+        "            Time-ordered table, one row per time step (per series with\n"
+        "            ``series_id``), with the columns seen in fit."
+    ),
+}
+
+
 def fill_doc(cls):
-    """Insert the shared parameter and attribute sections into a docstring."""
+    """Insert the shared sections into the class docstring and its methods' docstrings."""
     cls.__doc__ = cls.__doc__.replace("{shared_parameters}", SHARED_PARAMETERS_DOC)
     cls.__doc__ = cls.__doc__.replace("{shared_attributes}", SHARED_ATTRIBUTES_DOC)
+    for attribute in vars(cls).values():
+        if callable(attribute) and attribute.__doc__:
+            for token, text in METHOD_DOCS.items():
+                attribute.__doc__ = attribute.__doc__.replace(token, text)
     return cls
 
 
@@ -429,8 +448,8 @@ class BaseRNN(
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_timesteps[, n_features]) or list of arrays
-            Sequences, in any of the input formats accepted by ``fit``.
+        X : array-like or list of arrays
+            Input in any of the formats accepted by ``fit``.
 
         Returns
         -------

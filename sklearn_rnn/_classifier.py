@@ -203,8 +203,7 @@ class RNNClassifier(ClassifierMixin, BaseRNN):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_timesteps[, n_features]) or list of arrays
-            Sequences.
+        {X_sequences}
 
         Returns
         -------
@@ -219,8 +218,7 @@ class RNNClassifier(ClassifierMixin, BaseRNN):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_timesteps[, n_features]) or list of arrays
-            Sequences.
+        {X_sequences}
 
         Returns
         -------
@@ -234,8 +232,7 @@ class RNNClassifier(ClassifierMixin, BaseRNN):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_timesteps[, n_features]) or list of arrays
-            Sequences.
+        {X_sequences}
 
         Returns
         -------

@@ -233,8 +233,7 @@ class RNNForecaster(BaseRNN):
 
         Parameters
         ----------
-        X : array-like of shape (n_rows,) or (n_rows, n_columns), Series or DataFrame
-            Time-ordered table.
+        {X_table}
         y : None
             Ignored.
 
@@ -531,8 +530,7 @@ class RNNForecaster(BaseRNN):
 
         Parameters
         ----------
-        X : array-like of shape (n_rows,) or (n_rows, n_columns), Series or DataFrame
-            Time-ordered table.
+        {X_table}
 
         Returns
         -------
@@ -553,8 +551,7 @@ class RNNForecaster(BaseRNN):
 
         Parameters
         ----------
-        X : array-like of shape (n_rows,) or (n_rows, n_columns), Series or DataFrame
-            Time-ordered table.
+        {X_table}
         y : None
             Ignored.
 

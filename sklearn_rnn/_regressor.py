@@ -115,8 +115,7 @@ class RNNRegressor(RegressorMixin, BaseRNN):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_timesteps[, n_features]) or list of arrays
-            Sequences.
+        {X_sequences}
 
         Returns
         -------
