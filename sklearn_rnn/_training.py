@@ -66,7 +66,9 @@ def _accuracy(y_true, y_pred):
 
 def _r2(y_true, y_pred):
     y_true = y_true.reshape(len(y_true), -1).double()
-    y_pred = y_pred.reshape(len(y_pred), -1).double()
+    # Quantile outputs hold several values per target: score the middle one.
+    y_pred = y_pred.reshape(len(y_pred), y_true.shape[1], -1).double()
+    y_pred = y_pred[:, :, y_pred.shape[2] // 2]
     residual = ((y_true - y_pred) ** 2).sum(dim=0)
     total = ((y_true - y_true.mean(dim=0)) ** 2).sum(dim=0)
     safe_total = torch.where(total > 0, total, torch.ones_like(total))

@@ -366,3 +366,11 @@ def test_methods_before_fit_raise_not_fitted(airline):
             method(airline)
     with pytest.raises(NotFittedError):
         fc.forecast()
+
+
+def test_early_stopping_with_quantiles_scores_the_median(airline):
+    fc = RNNForecaster(
+        lookback=12, horizon=3, quantiles=[0.1, 0.5, 0.9], early_stopping=True, **FAST
+    ).fit(airline)
+    assert len(fc.validation_scores_) == fc.n_iter_
+    assert np.all(np.isfinite(fc.validation_scores_))
