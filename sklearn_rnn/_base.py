@@ -24,6 +24,7 @@ from ._training import (
     export_net,
     import_net,
     initialize,
+    kept_epoch,
     predict_outputs,
     resolve_device,
     split_validation,
@@ -306,19 +307,20 @@ class BaseRNN(
             seed=self._rng.randint(np.iinfo(np.int32).max),
         )
         self._record_history(validated=valid_data is not None)
+        kept = kept_epoch(self.net_)
         if guard.interrupted_:
             warnings.warn(
-                f"Training was interrupted; the model keeps the weights of epoch "
-                f"{self.n_iter_}.",
+                f"Training was interrupted after {self.n_iter_} finished epoch(s); the "
+                f"model keeps the weights of epoch {kept}.",
                 UserWarning,
                 stacklevel=4,
             )
         if guard.diverged_:
             warnings.warn(
-                f"Training diverged: the loss became NaN or infinite in epoch "
-                f"{self.n_iter_ + 1}, so training stopped and the model keeps the weights "
-                f"of epoch {self.n_iter_} (the initial weights if 0). Lower "
-                "learning_rate_init or max_grad_norm.",
+                f"Training diverged: the loss or the weights became NaN or infinite in "
+                f"epoch {self.n_iter_ + 1}, so training stopped; the model keeps the weights "
+                f"of epoch {kept} (the initial weights if 0). Lower learning_rate_init or "
+                "max_grad_norm.",
                 ConvergenceWarning,
                 stacklevel=4,
             )

@@ -120,8 +120,12 @@ class LastCompleteEpoch(Callback):
 
     def on_epoch_end(self, net, **kwargs):
         self.in_epoch_ = False
-        if np.isfinite(net.history[-1, "train_loss"]):
-            self.weights_ = _cpu_state_dict(net.module_)
+        weights = _cpu_state_dict(net.module_)
+        # The epoch's loss is measured before each step: a last bad step shows
+        # only in the weights.
+        finite = all(torch.isfinite(value).all() for value in weights.values())
+        if finite and np.isfinite(net.history[-1, "train_loss"]):
+            self.weights_ = weights
             return
         net.module_.load_state_dict(self.weights_)
         del net.history[-1]
@@ -318,7 +322,18 @@ def train(net, train_data, valid_data, *, epochs, seed):
     )
     with seeded(seed, net.device):
         net.partial_fit(train_data, epochs=epochs)
+    # Inference mode from now on: predict never switches modes, so concurrent
+    # predictions cannot see one another's dropout.
+    net.module_.eval()
     return net.get_params()["callbacks__last_complete_epoch"]
+
+
+def kept_epoch(net):
+    """The epoch whose weights the module holds after :func:`train`."""
+    stopping = net.get_params()["callbacks__stopping"]
+    if stopping.best_model_weights_ is not None:
+        return stopping.best_epoch_
+    return len(net.history)
 
 
 def split_validation(n_samples, validation_fraction, *, stratify, seed):
@@ -345,20 +360,17 @@ def predict_outputs(net, dataset, *, encode=False):
     Runs in large batches, sorted by length, without autograd.
     """
     module = net.module_
+    if module.training:  # only right after loading: training leaves the module in eval mode
+        module.eval()
     forward = module.encode if encode else module.forward
     order = batch_indices(
         dataset.lengths.numpy(), inference_batch_size(dataset), shuffle=False
     )
-    was_training = module.training
-    module.eval()
     outputs = []
-    try:
-        with torch.inference_mode():
-            for indices in order:
-                inputs, _ = dataset.batch(indices)
-                outputs.append(forward(*module_inputs(inputs, net.device)).float().cpu())
-    finally:
-        module.train(was_training)
+    with torch.inference_mode():
+        for indices in order:
+            inputs, _ = dataset.batch(indices)
+            outputs.append(forward(*module_inputs(inputs, net.device)).float().cpu())
     result = torch.cat(outputs).numpy()
     restored = np.empty_like(result)
     restored[np.concatenate(order)] = result

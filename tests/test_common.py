@@ -15,7 +15,7 @@ FAST_PARAMS = dict(hidden_size=16, max_iter=100, pooling="last", random_state=0)
 # n_features_in_ counts features per time step (1), not columns, and a
 # different number of columns at predict is a valid, shorter or longer
 # sequence. The checks below assume n_features_in_ == X.shape[1] and that a
-# change of columns raises. tests/test_input.py covers what else they check
+# change of columns raises. tests/test_estimators.py covers what else they check
 # (learning the checks' data, feature-count changes on 3-D and ragged input).
 TWO_D_IS_TIME = (
     "2-D X is (n_samples, n_timesteps): n_features_in_ counts features per time "
@@ -46,7 +46,7 @@ EXPECTED_FAILED_CHECKS = {
     "RNNForecaster": {
         "check_methods_sample_order_invariance": ROWS_ARE_TIME,
         "check_methods_subset_invariance": ROWS_ARE_TIME,
-        "check_fit1d": "a 1-D X is one univariate time series, a valid input (DESIGN.md)",
+        "check_fit1d": "a 1-D X is one univariate time series, a valid forecaster input",
     },
     "RNNClassifier": {**SHARED_EXPECTED_FAILURES, "check_classifiers_train": TWO_D_IS_TIME},
     "RNNRegressor": SHARED_EXPECTED_FAILURES,

@@ -362,7 +362,7 @@ class InterruptAt(Callback):
 
 def test_keyboard_interrupt_keeps_the_last_finished_epoch():
     X, y = make_sequences()
-    with pytest.warns(UserWarning, match="interrupted.*epoch 2"):
+    with pytest.warns(UserWarning, match="interrupted after 2 finished epoch"):
         interrupted = RNNClassifier(**FAST, callbacks=[InterruptAt(3)]).fit(X, y)
     assert interrupted.n_iter_ == 2
     two_epochs = RNNClassifier(**dict(FAST, max_iter=2)).fit(X, y)
@@ -471,3 +471,33 @@ def test_divergence_stops_and_keeps_the_last_finite_weights(Estimator):
     assert np.all(np.isfinite(est.loss_curve_))
     assert np.all(np.isfinite(est.transform(X)))
     assert np.all(np.isfinite(est.predict(X)) if Estimator is RNNRegressor else True)
+
+
+class NaNGradientOnce(Callback):
+    """A bad last step: every gradient becomes NaN once, in the last batch of epoch 2."""
+
+    def initialize(self):
+        self.done = False
+        return self
+
+    def on_grad_computed(self, net, named_parameters, **kwargs):
+        if len(net.history) == 2 and not self.done:
+            self.done = True
+            for _, param in named_parameters:
+                if param.grad is not None:
+                    param.grad.fill_(float("nan"))
+
+
+def test_nan_weights_after_the_last_step_count_as_divergence():
+    X, y = make_sequences()  # 40 samples: one batch per epoch, so it is the last one
+    with pytest.warns(ConvergenceWarning, match="weights became NaN"):
+        clf = RNNClassifier(**FAST, max_grad_norm=None, callbacks=[NaNGradientOnce()]).fit(X, y)
+    assert clf.n_iter_ == 1
+    assert np.all(np.isfinite(clf.predict_proba(X)))
+
+
+def test_warnings_name_the_epoch_whose_weights_are_kept():
+    X, y = make_sequences()
+    with pytest.warns(UserWarning, match="keeps the weights of epoch 1"):
+        # tol=10: no epoch improves on the first by 10, so the first epoch is the best.
+        RNNClassifier(**dict(FAST, tol=10.0), callbacks=[InterruptAt(3)]).fit(X, y)

@@ -374,3 +374,19 @@ def test_early_stopping_with_quantiles_scores_the_median(airline):
     ).fit(airline)
     assert len(fc.validation_scores_) == fc.n_iter_
     assert np.all(np.isfinite(fc.validation_scores_))
+
+
+def test_remaining_documented_errors(airline):
+    frame = seasonal_frame()
+    with pytest.raises(ValueError, match="no column left to forecast"):
+        RNNForecaster(future_covariates=["load", "temp", "hour", "holiday"], **FAST).fit(frame)
+    with pytest.raises(ValueError, match="series_id needs X as a pandas DataFrame"):
+        RNNForecaster(series_id="store", **FAST).fit(np.ones((40, 2)))
+    fc = RNNForecaster(
+        target="load", future_covariates=["hour", "holiday"], lookback=24, horizon=3, **FAST
+    ).fit(frame)
+    future = pd.DataFrame({"hour": [0.0, np.nan, 2.0], "holiday": 0.0})
+    with pytest.raises(ValueError, match="X_future contains NaN"):
+        fc.forecast(X_future=future)
+    with pytest.raises(ValueError, match="quantiles=True needs a forecaster fitted with quantiles"):
+        fc.forecast(X_future=future.fillna(1.0), quantiles=True)

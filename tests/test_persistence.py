@@ -51,6 +51,29 @@ def test_model_pickled_on_cuda_loads_on_a_cpu_machine():
     np.testing.assert_array_equal(restored.predict_proba(X), expected)
 
 
+def test_concurrent_predictions_never_apply_dropout():
+    X, y = make_sequences()
+    clf = RNNClassifier(hidden_size=8, max_iter=2, dropout=0.5, random_state=0).fit(X, y)
+    assert not clf.net_.module_.training, "fit leaves the network in inference mode"
+    big = np.random.RandomState(1).normal(size=(5000, 10, 2))
+    expected = clf.predict_proba(big)
+    results = []
+
+    def work():
+        results.append(clf.predict_proba(big))
+
+    for _ in range(3):
+        threads = [threading.Thread(target=work) for _ in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert len(results) == 12
+    assert not clf.net_.module_.training
+    for result in results:
+        np.testing.assert_allclose(result, expected, rtol=1e-5)
+
+
 @pytest.mark.parametrize("Estimator", [RNNClassifier, RNNRegressor, RNNForecaster])
 def test_predict_from_several_threads(Estimator):
     est, X = fitted(Estimator)
