@@ -390,3 +390,19 @@ def test_remaining_documented_errors(airline):
         fc.forecast(X_future=future)
     with pytest.raises(ValueError, match="quantiles=True needs a forecaster fitted with quantiles"):
         fc.forecast(X_future=future.fillna(1.0), quantiles=True)
+
+
+@pytest.mark.parametrize(
+    "params, match",
+    [
+        ({"cell": "transformer"}, "'cell' parameter"),
+        ({"hidden_size": 0}, "'hidden_size' parameter"),
+        ({"dropout": 1.5}, "'dropout' parameter"),
+        ({"lookback": 0}, "'lookback' parameter"),
+        ({"normalize": "minmax"}, "'normalize' parameter"),
+        ({"device": "tpu9"}, "not a valid torch device"),
+    ],
+)
+def test_invalid_shared_parameters(airline, params, match):
+    with pytest.raises(ValueError, match=match):
+        RNNForecaster(**{**FAST, **params}).fit(airline)
