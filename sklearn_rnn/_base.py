@@ -35,6 +35,9 @@ from ._training import (
 # validation set (see docs/defaults.md for the measurements behind it).
 AUTO_EARLY_STOPPING_MIN_SAMPLES = 1000
 
+# Rows per chunk when computing input statistics (bounds the float64 temporaries).
+STATISTICS_CHUNK = 2**16
+
 # batch_size="auto" uses min(AUTO_BATCH_SIZE, n_samples).
 AUTO_BATCH_SIZE = 64
 
@@ -522,11 +525,20 @@ class TargetScaler:
 
 
 def _step_statistics(sequences):
-    """Mean and standard deviation of every feature over all real time steps."""
-    steps = sequences.values[
-        np.arange(sequences.values.shape[1])[None, :] < sequences.lengths[:, None]
-    ].astype(np.float64)
-    mean = steps.mean(axis=0)
-    scale = steps.std(axis=0)
+    """Mean and standard deviation of every feature over all real time steps.
+
+    Accumulates in float64 without a float64 copy of the data (equal-length
+    data is not copied at all).
+    """
+    values = sequences.values
+    if sequences.is_ragged:
+        steps = values[np.arange(values.shape[1])[None, :] < sequences.lengths[:, None]]
+    else:
+        steps = values.reshape(-1, values.shape[2])
+    mean = steps.mean(axis=0, dtype=np.float64)
+    squares = np.zeros_like(mean)
+    for chunk in np.array_split(steps, max(1, len(steps) // STATISTICS_CHUNK)):
+        squares += ((chunk - mean) ** 2).sum(axis=0)
+    scale = np.sqrt(squares / len(steps))
     scale[scale < 1e-12] = 1.0
     return mean.astype(np.float32), scale.astype(np.float32)

@@ -196,15 +196,20 @@ class SequenceNet(NeuralNet):
             pin_memory=self.device != "cpu",
         )
 
+    def _set_training(self, training=True):
+        # skorch sets the mode of every module at every batch; once is enough.
+        if self.module_.training != training or self.criterion_.training != training:
+            super()._set_training(training)
+
     def infer(self, x, **fit_params):
         return self.module_(*module_inputs(x, self.device))
 
     def get_loss(self, y_pred, y_true, X=None, training=False):
         y_true = y_true.to(self.device, non_blocking=True)
         loss = self.criterion_(y_pred, y_true)
-        per_sample = loss.reshape(len(loss), -1).mean(dim=1)
         if X is None or "sample_weight" not in X:
-            return per_sample.mean()
+            return loss.mean()  # every sample has as many loss terms
+        per_sample = loss.reshape(len(loss), -1).mean(dim=1)
         weight = X["sample_weight"].to(self.device, non_blocking=True)
         return (per_sample * weight).sum() / weight.sum()
 
@@ -372,8 +377,11 @@ def predict_outputs(net, dataset, *, encode=False):
             inputs, _ = dataset.batch(indices)
             outputs.append(forward(*module_inputs(inputs, net.device)).float().cpu())
     result = torch.cat(outputs).numpy()
+    positions = np.concatenate(order)
+    if np.array_equal(positions, np.arange(len(positions))):  # equal lengths: input order
+        return result
     restored = np.empty_like(result)
-    restored[np.concatenate(order)] = result
+    restored[positions] = result
     return restored
 
 
