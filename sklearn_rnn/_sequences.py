@@ -284,7 +284,7 @@ class SequenceDataset(torch.utils.data.Dataset):
         Returns ``(inputs, y)`` where ``inputs`` is a dict with ``"X"``,
         ``"lengths"`` and, when present, ``"sample_weight"`` and ``"static"``.
         """
-        indices = torch.as_tensor(indices)
+        indices = _as_slice(indices)
         lengths = self.lengths[indices]
         max_length = int(lengths.max())
         inputs = {"X": self.values[indices, :max_length], "lengths": lengths}
@@ -293,6 +293,15 @@ class SequenceDataset(torch.utils.data.Dataset):
         if self.static is not None:
             inputs["static"] = self.static[indices]
         return inputs, _take(self.y, indices)
+
+
+def _as_slice(indices):
+    """A slice (a view, no copy) for consecutive indices, else an index tensor."""
+    indices = np.asarray(indices)
+    if len(indices) and indices[-1] - indices[0] == len(indices) - 1:
+        if np.all(np.diff(indices) == 1):
+            return slice(int(indices[0]), int(indices[-1]) + 1)
+    return torch.as_tensor(indices)
 
 
 def _optional_tensor(array):
