@@ -298,9 +298,9 @@ class SequenceDataset(torch.utils.data.Dataset):
 def _as_slice(indices):
     """A slice (a view, no copy) for consecutive indices, else an index tensor."""
     indices = np.asarray(indices)
-    if len(indices) and indices[-1] - indices[0] == len(indices) - 1:
-        if np.all(np.diff(indices) == 1):
-            return slice(int(indices[0]), int(indices[-1]) + 1)
+    spans = len(indices) and indices[-1] - indices[0] == len(indices) - 1
+    if spans and np.all(np.diff(indices) == 1):
+        return slice(int(indices[0]), int(indices[-1]) + 1)
     return torch.as_tensor(indices)
 
 
