@@ -42,7 +42,14 @@ STATISTICS_CHUNK = 2**16
 AUTO_BATCH_SIZE = 64
 
 # Parameters that define the network's shape: warm starts cannot change them.
-ARCHITECTURE_PARAMS = ("cell", "hidden_size", "n_layers", "bidirectional", "pooling")
+ARCHITECTURE_PARAMS = (
+    "cell",
+    "hidden_size",
+    "n_layers",
+    "bidirectional",
+    "pooling",
+    "tbptt_steps",
+)
 
 SHARED_PARAMETERS_DOC = """cell : {"lstm", "gru", "rnn"}, default="gru"
         Recurrent cell: long short-term memory, gated recurrent unit, or an
@@ -66,6 +73,15 @@ SHARED_PARAMETERS_DOC = """cell : {"lstm", "gru", "rnn"}, default="gru"
         How the per-step outputs are read out into one vector: the final
         hidden state, the mean or the maximum over time steps, or a learned
         attention-weighted mean. Padding of variable-length input is masked.
+
+    tbptt_steps : int or None, default=None
+        Truncated backpropagation through time: in training, gradients flow
+        through the last ``tbptt_steps`` steps of each batch only; the steps
+        before run without autograd and hand their hidden state on, so memory
+        no longer grows with the sequence length (for very long sequences).
+        The price: dependencies further back than ``tbptt_steps`` are not
+        learned through the recurrence. Needs ``bidirectional=False``.
+        None backpropagates through every step.
 
     max_iter : int, default=200
         Maximum number of epochs (passes over the training data).
@@ -192,6 +208,7 @@ class BaseRNN(
         "bidirectional": ["boolean"],
         "dropout": [Interval(Real, 0, 1, closed="left")],
         "pooling": [StrOptions(set(POOLINGS))],
+        "tbptt_steps": [Interval(Integral, 1, None, closed="left"), None],
         "max_iter": [Interval(Integral, 1, None, closed="left")],
         "batch_size": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
         "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
@@ -218,6 +235,7 @@ class BaseRNN(
         bidirectional=True,
         dropout=0.0,
         pooling="last",
+        tbptt_steps=None,
         max_iter=200,
         batch_size="auto",
         learning_rate_init=3e-3,
@@ -240,6 +258,7 @@ class BaseRNN(
         self.bidirectional = bidirectional
         self.dropout = dropout
         self.pooling = pooling
+        self.tbptt_steps = tbptt_steps
         self.max_iter = max_iter
         self.batch_size = batch_size
         self.learning_rate_init = learning_rate_init
@@ -289,6 +308,12 @@ class BaseRNN(
     # The one fit path ----------------------------------------------------------
 
     def _fit(self, X, y, sample_weight=None, *, incremental, classes=None):
+        if self.tbptt_steps is not None and self.bidirectional:
+            raise ValueError(
+                "tbptt_steps truncates backpropagation from the end of each sequence, which "
+                "needs bidirectional=False (a backward direction reads from the end first); "
+                f"got tbptt_steps={self.tbptt_steps} with bidirectional=True."
+            )
         first_fit = not hasattr(self, "net_") or not (incremental or self.warm_start)
         if not first_fit:
             self._check_frozen_params()

@@ -28,6 +28,9 @@ class RecurrentEncoder(nn.Module):
     cell : {"lstm", "gru", "rnn"}
     hidden_size, n_layers, bidirectional, dropout
         As in :class:`torch.nn.LSTM`; ``dropout`` acts between stacked layers.
+    tbptt_steps : int or None
+        In training, backpropagate through the last ``tbptt_steps`` steps only
+        (forward-only networks).
     pooling : {"last", "mean", "max", "attention"}
         How the per-step outputs become one vector. Padding is masked.
     input_mean, input_scale : tensor of shape (n_features,), default=None
@@ -44,11 +47,13 @@ class RecurrentEncoder(nn.Module):
         bidirectional=False,
         dropout=0.0,
         pooling="last",
+        tbptt_steps=None,
         input_mean=None,
         input_scale=None,
     ):
         super().__init__()
         self.pooling = pooling
+        self.tbptt_steps = tbptt_steps
         self.cell = cell
         self.n_directions = 2 if bidirectional else 1
         self.output_size = hidden_size * self.n_directions
@@ -91,12 +96,37 @@ class RecurrentEncoder(nn.Module):
         ragged = bool(lengths.min() < max_length)
         if self.n_directions == 2:
             outputs = self.rnn(X, lengths if ragged else None)
+        elif self._truncates(max_length):
+            outputs = self._run_truncated(X)
         else:
             outputs, _ = self.rnn(X)
         if self.pooling == "last":
             return self._last_state(outputs, lengths)
         mask = step_mask(lengths, max_length, X.device) if ragged else None
         return self._pool(outputs, lengths, mask)
+
+    def _truncates(self, max_length):
+        return (
+            self.tbptt_steps is not None
+            and self.training
+            and torch.is_grad_enabled()
+            and max_length > self.tbptt_steps
+        )
+
+    def _run_truncated(self, X):
+        """Steps before the last ``tbptt_steps`` without autograd; their state goes on.
+
+        The early steps run in chunks of ``tbptt_steps`` too, so that the
+        kernels' workspace does not grow with the sequence length.
+        """
+        split = X.shape[1] - self.tbptt_steps
+        outputs, state = [], None
+        with torch.no_grad():
+            for start in range(0, split, self.tbptt_steps):
+                chunk, state = self.rnn(X[:, start : min(start + self.tbptt_steps, split)], state)
+                outputs.append(chunk)
+        late, _ = self.rnn(X[:, split:], state)
+        return torch.cat([*outputs, late], dim=1)
 
     def _last_state(self, outputs, lengths):
         # The whole sequence read: the forward state after the last real step
