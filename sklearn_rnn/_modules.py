@@ -54,7 +54,6 @@ class RecurrentEncoder(nn.Module):
         super().__init__()
         self.pooling = pooling
         self.tbptt_steps = tbptt_steps
-        self.cell = cell
         self.n_directions = 2 if bidirectional else 1
         self.output_size = hidden_size * self.n_directions
         # Copies: the buffers are written when weights are loaded, and the given

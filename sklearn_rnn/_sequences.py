@@ -266,10 +266,6 @@ class SequenceDataset(torch.utils.data.Dataset):
     def __getitem__(self, index):
         return self.batch(np.atleast_1d(index))
 
-    @property
-    def is_ragged(self):
-        return bool((self.lengths < self.values.shape[1]).any())
-
     def subset(self, indices):
         indices = torch.as_tensor(indices)
         return SequenceDataset(

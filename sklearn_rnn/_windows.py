@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
-from sklearn.utils import assert_all_finite
 
 
 @dataclass
@@ -217,10 +216,6 @@ def column_positions(table, names, parameter):
             )
         positions.append(table.columns.index(name))
     return positions
-
-
-def check_finite_table(values, input_name="X"):
-    assert_all_finite(values, input_name=input_name)
 
 
 @dataclass
