@@ -17,6 +17,10 @@ from ._sequences import (
     check_feature_names,
     check_n_features,
     check_sequences,
+    check_step_targets,
+    check_token_ids,
+    pad_steps,
+    restore_steps,
 )
 from ._training import (
     OPTIMIZERS,
@@ -170,6 +174,25 @@ SHARED_ATTRIBUTES_DOC = """net_ : skorch.NeuralNet
 """
 
 
+SEQUENCE_PARAMETERS_DOC = """output : {"last", "sequence"}, default="last"
+        What is predicted: "last", one output per sequence (read out by
+        ``pooling``); "sequence", one output per time step (tagging every
+        frame or word), for ``y`` given per step: one array per sequence, as
+        long as the sequence (or an array of shape (n_samples, n_timesteps)
+        for equal lengths). The loss and ``score`` cover every real step and
+        never the padding; ``predict`` returns an array of shape
+        (n_samples, n_timesteps, ...), or a list of arrays for sequences of
+        different lengths. ``pooling`` is not used.
+
+    embedding_dim : int or None, default=None
+        None reads every time step as numeric features. An int reads it as a
+        token id (a non-negative integer, 0 for padding, as produced by
+        :class:`~sklearn_rnn.preprocessing.SequenceTokenizer`) and puts a
+        trainable embedding of this size in front of the recurrent layers;
+        the vocabulary size ``n_tokens_`` is the largest id in the training
+        data plus one.
+"""
+
 # Descriptions of X shared by the methods' docstrings.
 METHOD_DOCS = {
     "{X_sequences}": (
@@ -189,6 +212,7 @@ def fill_doc(cls):
     """Insert the shared sections into the class docstring and its methods' docstrings."""
     cls.__doc__ = cls.__doc__.replace("{shared_parameters}", SHARED_PARAMETERS_DOC)
     cls.__doc__ = cls.__doc__.replace("{shared_attributes}", SHARED_ATTRIBUTES_DOC)
+    cls.__doc__ = cls.__doc__.replace("{sequence_parameters}", SEQUENCE_PARAMETERS_DOC)
     for attribute in vars(cls).values():
         if callable(attribute) and attribute.__doc__:
             for token, text in METHOD_DOCS.items():
@@ -284,9 +308,23 @@ class BaseRNN(
     def _criterion_params(self):
         return {}
 
+    def _output_per_step(self):
+        """Whether targets and outputs are per time step (``output="sequence"``)."""
+        return False
+
+    def _embedding_size(self):
+        """Size of the token embedding when the input holds token ids, else None."""
+        return None
+
+    def _validated_sequences(self, X, *, first_fit=False):
+        sequences = check_sequences(X, estimator_name=type(self).__name__)
+        if self._embedding_size() is not None:
+            check_token_ids(sequences, None if first_fit else self.n_tokens_)
+        return sequences
+
     def _training_data(self, X, y, first_fit):
         """Validated training sequences, targets and static inputs (None here)."""
-        sequences = check_sequences(X, estimator_name=type(self).__name__)
+        sequences = self._validated_sequences(X, first_fit=first_fit)
         if y is None:
             raise ValueError(
                 f"{type(self).__name__} requires y to be passed, but the target y is None."
@@ -320,12 +358,20 @@ class BaseRNN(
         sequences, y, static = self._training_data(X, y, first_fit)
         if not first_fit:
             self._check_features(sequences)
+        per_step = self._output_per_step()
+        if per_step:  # targets of all real steps, flat, encoded like per-sequence ones
+            y = check_step_targets(y, sequences.lengths)
         y_encoded, n_outputs = self._encode_targets(y, first_fit=first_fit, classes=classes)
         weights = self._sample_weights(sequences, y_encoded, sample_weight)
+        if per_step:
+            y_encoded = pad_steps(y_encoded, sequences.lengths)
+            weights = None if weights is None else pad_steps(weights, sequences.lengths)
         if first_fit:
             n_static = 0 if static is None else static.shape[1]
             self._initialize(sequences, n_outputs, n_static)
-        dataset = SequenceDataset.from_sequences(sequences, y_encoded, weights, static)
+        dataset = SequenceDataset.from_sequences(
+            sequences, y_encoded, weights, static, step_targets=per_step
+        )
         train_data, valid_data = self._split(dataset, y_encoded, incremental)
         guard = train(
             self.net_,
@@ -359,6 +405,8 @@ class BaseRNN(
         if sample_weight is None and target_weights is None:
             return None
         weights = _check_sample_weight(sample_weight, sequences.lengths, dtype=np.float64)
+        if self._output_per_step():  # a sequence's weight holds for each of its steps
+            weights = np.repeat(weights, sequences.lengths)
         if target_weights is not None:
             weights = weights * target_weights
         if weights.sum() <= 0:
@@ -374,15 +422,14 @@ class BaseRNN(
         self.device_ = resolve_device(self.device)
         self._rng = check_random_state(self.random_state)
         self._frozen = {name: _frozen(getattr(self, name)) for name in self._frozen_params}
-        mean, scale = _step_statistics(sequences)
         self._net_config = dict(
             module_params=dict(
                 n_features=sequences.n_features,
                 n_outputs=n_outputs,
-                input_mean=mean,
-                input_scale=scale,
                 dropout=self.dropout,
                 n_static=n_static,
+                step_outputs=self._output_per_step(),
+                **self._input_params(sequences),
                 **{name: getattr(self, name) for name in ARCHITECTURE_PARAMS},
             ),
             criterion=self._criterion,
@@ -401,6 +448,17 @@ class BaseRNN(
         )
         self.net_ = build_net(**self._net_config)
         initialize(self.net_, seed=self._rng.randint(np.iinfo(np.int32).max))
+
+    def _input_params(self, sequences):
+        """How the network reads its input: token embedding, or standardized features."""
+        embedding_dim = self._embedding_size()
+        if embedding_dim is not None:
+            self.n_tokens_ = int(sequences.values.max()) + 1
+            return dict(n_tokens=self.n_tokens_, embedding_dim=embedding_dim)
+        if hasattr(self, "n_tokens_"):
+            del self.n_tokens_
+        mean, scale = _step_statistics(sequences)
+        return dict(input_mean=mean, input_scale=scale)
 
     def _check_frozen_params(self):
         """Raise if a parameter that shaped the fitted network changed since."""
@@ -440,7 +498,7 @@ class BaseRNN(
         return split_validation(
             n_samples,
             self.validation_fraction,
-            stratify=self._stratify(y_encoded),
+            stratify=None if self._output_per_step() else self._stratify(y_encoded),
             seed=self._rng.randint(np.iinfo(np.int32).max),
         )
 
@@ -464,17 +522,29 @@ class BaseRNN(
         check_feature_names(sequences, getattr(self, "feature_names_in_", None), name)
 
     def _dataset(self, X):
-        sequences = check_sequences(X, estimator_name=type(self).__name__)
+        sequences = self._validated_sequences(X)
         self._check_features(sequences)
         return SequenceDataset.from_sequences(sequences)
 
-    def _forward(self, X):
-        """Raw network outputs (logits or standardized values) for X."""
+    def _outputs(self, X, *, encode=False):
+        """Raw network outputs (or encodings) for X, and how to shape results like X.
+
+        Returns ``(outputs, restore)``: outputs of shape (n_samples, width), or
+        (n_samples, max_length, width) per time step; ``restore`` maps an
+        array of per-step results to the input's form (a list of arrays as long
+        as the sequences when they differ in length), and leaves per-sequence
+        results as they are.
+        """
         check_is_fitted(self)
-        return predict_outputs(self.net_, self._dataset(X))
+        dataset = self._dataset(X)
+        outputs = predict_outputs(self.net_, dataset, encode=encode)
+        if not self._output_per_step():
+            return outputs, _unchanged
+        lengths = dataset.lengths.numpy()
+        return outputs, lambda results: restore_steps(results, lengths)
 
     def transform(self, X):
-        """Pooled sequence representation that the output layer reads.
+        """Hidden-state features that the output layer reads.
 
         Parameters
         ----------
@@ -483,11 +553,14 @@ class BaseRNN(
 
         Returns
         -------
-        X_new : ndarray of shape (n_samples, hidden_size * n_directions)
-            One feature vector per sequence (what ``pooling`` reads out).
+        X_new : ndarray of shape (n_samples, hidden_size * n_directions) or per step
+            One feature vector per sequence (what ``pooling`` reads out); with
+            ``output="sequence"``, one per time step: an array of shape
+            (n_samples, n_timesteps, width), or a list of arrays
+            (n_timesteps_i, width) for sequences of different lengths.
         """
-        check_is_fitted(self)
-        return predict_outputs(self.net_, self._dataset(X), encode=True)
+        outputs, restore = self._outputs(X, encode=True)
+        return restore(outputs)
 
     def __getstate__(self):
         # The net travels as numpy arrays and plain values: pickles hold no torch
@@ -514,6 +587,43 @@ class BaseRNN(
         tags.transformer_tags.preserves_dtype = ["float32"]
         tags.non_deterministic = False
         return tags
+
+
+class SequenceEstimatorMixin:
+    """Token input and per-step outputs, for RNNClassifier and RNNRegressor.
+
+    Adds the parameters ``output`` and ``embedding_dim`` (the estimator's
+    ``__init__`` stores them); place it before :class:`BaseRNN` in the bases.
+    """
+
+    _sequence_parameter_constraints = {
+        "output": [StrOptions({"last", "sequence"})],
+        "embedding_dim": [Interval(Integral, 1, None, closed="left"), None],
+    }
+
+    _frozen_params = (*ARCHITECTURE_PARAMS, "output", "embedding_dim")
+
+    def _output_per_step(self):
+        return self.output == "sequence"
+
+    def _embedding_size(self):
+        return self.embedding_dim
+
+    def _score_steps(self, X, y, sample_weight, metric):
+        """``metric`` over every real time step; a sequence's weight holds for its steps."""
+        y_pred = self.predict(X)
+        lengths = np.array([len(steps) for steps in y_pred])
+        y_true = check_step_targets(y, lengths)
+        if sample_weight is not None:
+            sample_weight = np.repeat(_check_sample_weight(sample_weight, lengths), lengths)
+        return metric(
+            y_true, check_step_targets(y_pred, lengths, input_name="y_pred"),
+            sample_weight=sample_weight,
+        )
+
+
+def _unchanged(results):
+    return results
 
 
 def _frozen(value):

@@ -3,16 +3,17 @@
 import numpy as np
 from scipy.special import log_softmax, softmax
 from sklearn.base import ClassifierMixin, _fit_context
+from sklearn.metrics import accuracy_score
 from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import column_or_1d
 
-from ._base import BaseRNN, fill_doc
+from ._base import BaseRNN, SequenceEstimatorMixin, fill_doc
 
 
 @fill_doc
-class RNNClassifier(ClassifierMixin, BaseRNN):
+class RNNClassifier(ClassifierMixin, SequenceEstimatorMixin, BaseRNN):
     """Recurrent neural network classifier for sequences.
 
     Reads each sequence with a recurrent network (LSTM, GRU or Elman RNN),
@@ -22,6 +23,7 @@ class RNNClassifier(ClassifierMixin, BaseRNN):
     Parameters
     ----------
     {shared_parameters}
+    {sequence_parameters}
     class_weight : dict, "balanced" or None, default=None
         Weights associated with classes, as in :class:`~sklearn.svm.SVC`;
         multiplied with ``sample_weight``.
@@ -30,6 +32,9 @@ class RNNClassifier(ClassifierMixin, BaseRNN):
     ----------
     classes_ : ndarray of shape (n_classes,)
         Class labels.
+
+    n_tokens_ : int
+        Vocabulary size of the token embedding (with ``embedding_dim``).
 
     {shared_attributes}
     See Also
@@ -58,10 +63,20 @@ class RNNClassifier(ClassifierMixin, BaseRNN):
     (3, 2)
     >>> clf.transform(X[:3]).shape  # bidirectional: 2 x hidden_size
     (3, 16)
+
+    One label per time step, for sequences of different lengths:
+
+    >>> X = [rng.normal(size=(n, 1)) for n in (8, 5, 12)] * 10
+    >>> y = [(seq[:, 0] > 0).astype(int) for seq in X]
+    >>> tagger = RNNClassifier(output="sequence", hidden_size=8, max_iter=20,
+    ...                        random_state=0).fit(X, y)
+    >>> [labels.shape for labels in tagger.predict(X[:3])]
+    [(8,), (5,), (12,)]
     """
 
     _parameter_constraints = {
         **BaseRNN._parameter_constraints,
+        **SequenceEstimatorMixin._sequence_parameter_constraints,
         "class_weight": [dict, StrOptions({"balanced"}), None],
     }
 
@@ -93,6 +108,8 @@ class RNNClassifier(ClassifierMixin, BaseRNN):
         random_state=None,
         verbose=0,
         callbacks=None,
+        output="last",
+        embedding_dim=None,
         class_weight=None,
     ):
         super().__init__(
@@ -119,6 +136,8 @@ class RNNClassifier(ClassifierMixin, BaseRNN):
             verbose=verbose,
             callbacks=callbacks,
         )
+        self.output = output
+        self.embedding_dim = embedding_dim
         self.class_weight = class_weight
 
     @_fit_context(prefer_skip_nested_validation=True)
@@ -129,10 +148,12 @@ class RNNClassifier(ClassifierMixin, BaseRNN):
         ----------
         X : array-like of shape (n_samples, n_timesteps[, n_features]) or list of arrays
             Training sequences; a list may hold arrays of different lengths.
-        y : array-like of shape (n_samples,)
-            Class labels of any type (ints, strings, ...).
+        y : array-like of shape (n_samples,), or per time step
+            Class labels of any type (ints, strings, ...); with
+            ``output="sequence"``, one label per time step: a list of arrays
+            as long as the sequences, or an array (n_samples, n_timesteps).
         sample_weight : array-like of shape (n_samples,), default=None
-            Weight of every sample in the loss.
+            Weight of every sample in the loss (of each of its steps, per step).
 
         Returns
         -------
@@ -149,8 +170,8 @@ class RNNClassifier(ClassifierMixin, BaseRNN):
         ----------
         X : array-like of shape (n_samples, n_timesteps[, n_features]) or list of arrays
             Training sequences.
-        y : array-like of shape (n_samples,)
-            Class labels.
+        y : array-like of shape (n_samples,), or per time step
+            Class labels (per time step with ``output="sequence"``).
         classes : array-like of shape (n_classes,), default=None
             All classes that may appear across calls. Required on the first
             call, ignored afterwards.
@@ -201,7 +222,7 @@ class RNNClassifier(ClassifierMixin, BaseRNN):
         return y_encoded
 
     def predict(self, X):
-        """Predict the class of every sequence.
+        """Predict the class of every sequence (of every time step with output="sequence").
 
         Parameters
         ----------
@@ -209,14 +230,16 @@ class RNNClassifier(ClassifierMixin, BaseRNN):
 
         Returns
         -------
-        y : ndarray of shape (n_samples,)
-            Predicted labels, of the type seen in fit.
+        y : ndarray of shape (n_samples,), or per time step
+            Predicted labels, of the type seen in fit. With
+            ``output="sequence"``: an array (n_samples, n_timesteps), or a list
+            of arrays (n_timesteps_i,) for sequences of different lengths.
         """
-        logits = self._forward(X)
-        return self.classes_[logits.argmax(axis=1)]
+        logits, restore = self._outputs(X)
+        return restore(self.classes_[logits.argmax(axis=-1)])
 
     def predict_proba(self, X):
-        """Probability of every class for every sequence.
+        """Probability of every class for every sequence (or time step).
 
         Parameters
         ----------
@@ -224,10 +247,13 @@ class RNNClassifier(ClassifierMixin, BaseRNN):
 
         Returns
         -------
-        proba : ndarray of shape (n_samples, n_classes)
-            Class probabilities, columns ordered as ``classes_``.
+        proba : ndarray of shape (n_samples, n_classes), or per time step
+            Class probabilities, columns ordered as ``classes_``. With
+            ``output="sequence"``: shape (n_samples, n_timesteps, n_classes),
+            or a list of arrays (n_timesteps_i, n_classes) for sequences of different lengths.
         """
-        return softmax(self._forward(X).astype(np.float64), axis=1)
+        logits, restore = self._outputs(X)
+        return restore(softmax(logits.astype(np.float64), axis=-1))
 
     def predict_log_proba(self, X):
         """Logarithm of the class probabilities.
@@ -238,10 +264,35 @@ class RNNClassifier(ClassifierMixin, BaseRNN):
 
         Returns
         -------
-        log_proba : ndarray of shape (n_samples, n_classes)
-            Log-probabilities, columns ordered as ``classes_``.
+        log_proba : ndarray of shape (n_samples, n_classes), or per time step
+            Log-probabilities, columns ordered as ``classes_``; per time step
+            as in ``predict_proba``.
         """
-        return log_softmax(self._forward(X).astype(np.float64), axis=1)
+        logits, restore = self._outputs(X)
+        return restore(log_softmax(logits.astype(np.float64), axis=-1))
+
+    def score(self, X, y, sample_weight=None):
+        """Mean accuracy on the given sequences and labels.
+
+        With ``output="sequence"``, the accuracy over every time step of every
+        sequence (a sequence's weight holds for each of its steps).
+
+        Parameters
+        ----------
+        {X_sequences}
+        y : array-like of shape (n_samples,), or per time step
+            True labels.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Sample weights.
+
+        Returns
+        -------
+        score : float
+            Mean accuracy of ``self.predict(X)`` with respect to ``y``.
+        """
+        if self._output_per_step():
+            return self._score_steps(X, y, sample_weight, accuracy_score)
+        return super().score(X, y, sample_weight)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -36,6 +36,12 @@ class RecurrentEncoder(nn.Module):
     input_mean, input_scale : tensor of shape (n_features,), default=None
         Standardization applied to the input (kept as buffers, so it travels
         with the weights and runs on the module's device).
+    n_tokens : int or None, default=None
+        When set, the input holds one token id per step (``n_features`` is 1)
+        and a trainable embedding of ``embedding_dim`` features per token
+        (id 0, padding, maps to zeros) feeds the recurrent layers.
+    embedding_dim : int or None, default=None
+        Size of the token embedding (with ``n_tokens``).
     """
 
     def __init__(
@@ -50,6 +56,8 @@ class RecurrentEncoder(nn.Module):
         tbptt_steps=None,
         input_mean=None,
         input_scale=None,
+        n_tokens=None,
+        embedding_dim=None,
     ):
         super().__init__()
         self.pooling = pooling
@@ -66,6 +74,10 @@ class RecurrentEncoder(nn.Module):
             "input_scale",
             torch.ones(n_features) if input_scale is None else torch.tensor(input_scale),
         )
+        self.embedding = None
+        if n_tokens is not None:
+            self.embedding = nn.Embedding(n_tokens, embedding_dim, padding_idx=0)
+            n_features = embedding_dim
         if bidirectional:
             self.rnn = BidirectionalStack(cell, n_features, hidden_size, n_layers, dropout)
         else:
@@ -82,27 +94,43 @@ class RecurrentEncoder(nn.Module):
     def forward(self, X, lengths):
         """Pooled representation of shape (batch, output_size).
 
-        ``lengths`` stays on the CPU. Batches are right-padded and never packed:
-        a forward-direction output at a real step does not depend on the
-        padding after it, and the backward direction reads every sequence
-        reversed within its own length (``BidirectionalStack``), so padding is
-        always read last, then masked or skipped by the pooling. This keeps the
-        fast padded kernels (packed sequences cost several times more per step
-        on the CPU, see docs/defaults.md).
+        ``lengths`` stays on the CPU. See :meth:`steps` for how padding is kept
+        out; the pooling masks it or reads each sequence's last real step.
         """
-        X = (X - self.input_mean) / self.input_scale
-        max_length = X.shape[1]
-        ragged = bool(lengths.min() < max_length)
-        if self.n_directions == 2:
-            outputs = self.rnn(X, lengths if ragged else None)
-        elif self._truncates(max_length):
-            outputs = self._run_truncated(X)
-        else:
-            outputs, _ = self.rnn(X)
+        outputs = self.steps(X, lengths)
         if self.pooling == "last":
             return self._last_state(outputs, lengths)
+        max_length = X.shape[1]
+        ragged = bool(lengths.min() < max_length)
         mask = step_mask(lengths, max_length, X.device) if ragged else None
         return self._pool(outputs, lengths, mask)
+
+    def steps(self, X, lengths):
+        """Outputs at every time step, shape (batch, steps, output_size).
+
+        Batches are right-padded and never packed: a forward-direction output
+        at a real step does not depend on the padding after it, and the
+        backward direction reads every sequence reversed within its own length
+        (``BidirectionalStack``), so the outputs at real steps are exact and
+        padding is always read last. This keeps the fast padded kernels
+        (packed sequences cost several times more per step on the CPU, see
+        docs/defaults.md).
+        """
+        X = self._inputs(X)
+        max_length = X.shape[1]
+        if self.n_directions == 2:
+            ragged = bool(lengths.min() < max_length)
+            return self.rnn(X, lengths if ragged else None)
+        if self._truncates(max_length):
+            return self._run_truncated(X)
+        outputs, _ = self.rnn(X)
+        return outputs
+
+    def _inputs(self, X):
+        """Token embeddings, or standardized features."""
+        if self.embedding is not None:
+            return self.embedding(X[..., 0].long())
+        return (X - self.input_mean) / self.input_scale
 
     def _truncates(self, max_length):
         return (
@@ -237,22 +265,30 @@ class SequenceNetwork(nn.Module):
     """Recurrent encoder followed by dropout and a linear head.
 
     ``forward`` returns raw outputs (logits for classification, standardized
-    values for regression); ``encode`` returns the pooled representation.
-    ``n_static`` extra features per sample (e.g. covariates known over the
-    forecast horizon) join the pooled representation in front of the head.
+    values for regression); ``encode`` returns what the head reads. With
+    ``step_outputs`` both are per time step, shape (batch, steps, width);
+    otherwise they are per sequence (the pooled representation). ``n_static``
+    extra features per sample (e.g. covariates known over the forecast
+    horizon) join the pooled representation in front of the head.
     """
 
-    def __init__(self, n_features, n_outputs, dropout=0.0, n_static=0, **encoder_params):
+    def __init__(
+        self, n_features, n_outputs, dropout=0.0, n_static=0, step_outputs=False,
+        **encoder_params,
+    ):
         super().__init__()
         self.encoder = RecurrentEncoder(n_features, dropout=dropout, **encoder_params)
+        self.step_outputs = step_outputs
         self.dropout = nn.Dropout(dropout)
         self.head = nn.Linear(self.encoder.output_size + n_static, n_outputs)
 
     def encode(self, X, lengths, static=None):
+        if self.step_outputs:
+            return self.encoder.steps(X, lengths)
         return self.encoder(X, lengths)
 
     def forward(self, X, lengths, static=None):
-        features = self.dropout(self.encoder(X, lengths))
+        features = self.dropout(self.encode(X, lengths))
         if static is not None:
             features = torch.cat([features, static], dim=1)
         return self.head(features)

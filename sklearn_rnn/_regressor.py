@@ -2,13 +2,14 @@
 
 import numpy as np
 from sklearn.base import RegressorMixin, _fit_context
+from sklearn.metrics import r2_score
 from sklearn.utils import check_array
 
-from ._base import BaseRNN, TargetScaler, fill_doc
+from ._base import BaseRNN, SequenceEstimatorMixin, TargetScaler, fill_doc
 
 
 @fill_doc
-class RNNRegressor(RegressorMixin, BaseRNN):
+class RNNRegressor(RegressorMixin, SequenceEstimatorMixin, BaseRNN):
     """Recurrent neural network regressor for sequences.
 
     Reads each sequence with a recurrent network (LSTM, GRU or Elman RNN),
@@ -19,10 +20,14 @@ class RNNRegressor(RegressorMixin, BaseRNN):
     Parameters
     ----------
     {shared_parameters}
+    {sequence_parameters}
     Attributes
     ----------
     n_outputs_ : int
-        Number of targets.
+        Number of targets (per time step with ``output="sequence"``).
+
+    n_tokens_ : int
+        Vocabulary size of the token embedding (with ``embedding_dim``).
 
     {shared_attributes}
     See Also
@@ -51,8 +56,68 @@ class RNNRegressor(RegressorMixin, BaseRNN):
     (3,)
     """
 
+    _parameter_constraints = {
+        **BaseRNN._parameter_constraints,
+        **SequenceEstimatorMixin._sequence_parameter_constraints,
+    }
+
     _criterion = "mse"
     _score_name = "r2"
+
+    def __init__(
+        self,
+        *,
+        cell="gru",
+        hidden_size=64,
+        n_layers=1,
+        bidirectional=True,
+        dropout=0.0,
+        pooling="last",
+        tbptt_steps=None,
+        max_iter=200,
+        batch_size="auto",
+        learning_rate_init=3e-3,
+        alpha=1e-4,
+        optimizer="adam",
+        max_grad_norm=1.0,
+        early_stopping="auto",
+        validation_fraction=0.1,
+        n_iter_no_change=10,
+        tol=1e-4,
+        warm_start=False,
+        device="auto",
+        random_state=None,
+        verbose=0,
+        callbacks=None,
+        output="last",
+        embedding_dim=None,
+    ):
+        super().__init__(
+            cell=cell,
+            hidden_size=hidden_size,
+            n_layers=n_layers,
+            bidirectional=bidirectional,
+            dropout=dropout,
+            pooling=pooling,
+            tbptt_steps=tbptt_steps,
+            max_iter=max_iter,
+            batch_size=batch_size,
+            learning_rate_init=learning_rate_init,
+            alpha=alpha,
+            optimizer=optimizer,
+            max_grad_norm=max_grad_norm,
+            early_stopping=early_stopping,
+            validation_fraction=validation_fraction,
+            n_iter_no_change=n_iter_no_change,
+            tol=tol,
+            warm_start=warm_start,
+            device=device,
+            random_state=random_state,
+            verbose=verbose,
+            callbacks=callbacks,
+        )
+        self.output = output
+        self.embedding_dim = embedding_dim
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y, sample_weight=None):
@@ -62,10 +127,12 @@ class RNNRegressor(RegressorMixin, BaseRNN):
         ----------
         X : array-like of shape (n_samples, n_timesteps[, n_features]) or list of arrays
             Training sequences; a list may hold arrays of different lengths.
-        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
-            Targets.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs), or per step
+            Targets; with ``output="sequence"``, targets per time step: a list
+            of arrays (n_timesteps_i,) or (n_timesteps_i, n_outputs), or an
+            array (n_samples, n_timesteps[, n_outputs]).
         sample_weight : array-like of shape (n_samples,), default=None
-            Weight of every sample in the loss.
+            Weight of every sample in the loss (of each of its steps, per step).
 
         Returns
         -------
@@ -82,8 +149,8 @@ class RNNRegressor(RegressorMixin, BaseRNN):
         ----------
         X : array-like of shape (n_samples, n_timesteps[, n_features]) or list of arrays
             Training sequences.
-        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
-            Targets.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs), or per step
+            Targets (per time step with ``output="sequence"``).
         sample_weight : array-like of shape (n_samples,), default=None
             Weight of every sample in the loss.
 
@@ -111,7 +178,7 @@ class RNNRegressor(RegressorMixin, BaseRNN):
         return self._target_scaler.transform(targets), self.n_outputs_
 
     def predict(self, X):
-        """Predict the target(s) of every sequence.
+        """Predict the target(s) of every sequence (of every time step with output="sequence").
 
         Parameters
         ----------
@@ -119,12 +186,38 @@ class RNNRegressor(RegressorMixin, BaseRNN):
 
         Returns
         -------
-        y : ndarray of shape (n_samples,) or (n_samples, n_outputs)
+        y : ndarray of shape (n_samples,) or (n_samples, n_outputs), or per step
             Predictions in the targets' units; 1-D when ``y`` was 1-D in fit.
+            With ``output="sequence"``, an extra time axis after the first:
+            an array, or a list of arrays for sequences of different lengths.
         """
-        outputs = self._forward(X)
-        y = self._target_scaler.inverse_transform(outputs)
-        return y.ravel() if self._y_is_1d else y
+        outputs, restore = self._outputs(X)
+        flat = outputs.reshape(-1, self.n_outputs_)
+        y = self._target_scaler.inverse_transform(flat).reshape(outputs.shape)
+        return restore(y[..., 0] if self._y_is_1d else y)
+
+    def score(self, X, y, sample_weight=None):
+        """Coefficient of determination R^2 of the predictions.
+
+        With ``output="sequence"``, R^2 over every time step of every sequence
+        (a sequence's weight holds for each of its steps).
+
+        Parameters
+        ----------
+        {X_sequences}
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs), or per step
+            True targets.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Sample weights.
+
+        Returns
+        -------
+        score : float
+            R^2 of ``self.predict(X)`` with respect to ``y``.
+        """
+        if self._output_per_step():
+            return self._score_steps(X, y, sample_weight, r2_score)
+        return super().score(X, y, sample_weight)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -37,11 +37,14 @@ class Sequences:
     lengths : ndarray of shape (n_samples,), int64
     feature_names : ndarray of str or None
         Column names shared by sequences given as DataFrames.
+    univariate : bool
+        Whether the input had no feature axis (a 2-D array, or 1-D sequences).
     """
 
     values: np.ndarray
     lengths: np.ndarray
     feature_names: np.ndarray | None = None
+    univariate: bool = False
 
     @property
     def n_samples(self):
@@ -117,7 +120,8 @@ def _to_float_array(X, input_name):
             raise ValueError(
                 f"{input_name} must hold numbers: dtype='numeric' is not compatible "
                 "with arrays of bytes/strings. Convert your data to numeric values "
-                "explicitly instead."
+                "explicitly instead (for text, sklearn_rnn.preprocessing.SequenceTokenizer "
+                "turns strings into token ids)."
             ) from None
     if array.dtype.kind == "c":
         raise ValueError(f"Complex data not supported\n{input_name}")
@@ -138,7 +142,8 @@ def _from_array(X, estimator_name, input_name):
             f"Found array with dim {array.ndim}. {estimator_name} expected <= 3 "
             "(n_samples, n_timesteps, n_features)."
         )
-    if array.ndim == 2:
+    univariate = array.ndim == 2
+    if univariate:
         array = array[:, :, np.newaxis]
     n_samples, n_timesteps, n_features = array.shape
     if n_samples == 0:
@@ -157,10 +162,11 @@ def _from_array(X, estimator_name, input_name):
     if not values.flags.writeable:  # e.g. a read-only memory map; torch wants writable
         values = values.copy()
     lengths = np.full(n_samples, n_timesteps, dtype=np.int64)
-    return Sequences(values, lengths)
+    return Sequences(values, lengths, univariate=univariate)
 
 
 def _pad_ragged(items, estimator_name, input_name):
+    univariate = all(np.ndim(item) == 1 for item in items)
     steps = [_as_steps(item, index, input_name) for index, item in enumerate(items)]
     n_features = steps[0].shape[1]
     for index, seq in enumerate(steps):
@@ -174,7 +180,7 @@ def _pad_ragged(items, estimator_name, input_name):
     values = np.zeros((len(steps), lengths.max(), n_features), dtype=np.float32)
     for row, seq in enumerate(steps):
         values[row, : len(seq)] = seq
-    return Sequences(values, lengths, _shared_column_names(items))
+    return Sequences(values, lengths, _shared_column_names(items), univariate)
 
 
 def _shared_column_names(items):
@@ -246,19 +252,29 @@ def check_feature_names(sequences, feature_names_in, estimator_name):
 class SequenceDataset(torch.utils.data.Dataset):
     """Padded sequences, lengths and optional targets / weights as CPU tensors.
 
-    Batches are sliced from these tensors as a whole (:meth:`batch`).
+    Batches are sliced from these tensors as a whole (:meth:`batch`). With
+    ``step_targets``, ``y`` and ``sample_weight`` hold one row per time step
+    (padded like ``values``) and are trimmed with the inputs.
     """
 
-    def __init__(self, values, lengths, y=None, sample_weight=None, static=None):
+    def __init__(
+        self, values, lengths, y=None, sample_weight=None, static=None, *, step_targets=False
+    ):
         self.values = torch.as_tensor(values)
         self.lengths = torch.as_tensor(lengths)
         self.y = _optional_tensor(y)
         self.sample_weight = _optional_tensor(sample_weight)
         self.static = _optional_tensor(static)
+        self.step_targets = step_targets
 
     @classmethod
-    def from_sequences(cls, sequences, y=None, sample_weight=None, static=None):
-        return cls(sequences.values, sequences.lengths, y, sample_weight, static)
+    def from_sequences(
+        cls, sequences, y=None, sample_weight=None, static=None, *, step_targets=False
+    ):
+        return cls(
+            sequences.values, sequences.lengths, y, sample_weight, static,
+            step_targets=step_targets,
+        )
 
     def __len__(self):
         return len(self.lengths)
@@ -272,6 +288,7 @@ class SequenceDataset(torch.utils.data.Dataset):
             self.values[indices],
             self.lengths[indices],
             *(_take(tensor, indices) for tensor in (self.y, self.sample_weight, self.static)),
+            step_targets=self.step_targets,
         )
 
     def batch(self, indices):
@@ -285,10 +302,17 @@ class SequenceDataset(torch.utils.data.Dataset):
         max_length = int(lengths.max())
         inputs = {"X": self.values[indices, :max_length], "lengths": lengths}
         if self.sample_weight is not None:
-            inputs["sample_weight"] = self.sample_weight[indices]
+            inputs["sample_weight"] = self._targets(self.sample_weight, indices, max_length)
         if self.static is not None:
             inputs["static"] = self.static[indices]
-        return inputs, _take(self.y, indices)
+        return inputs, self._targets(self.y, indices, max_length)
+
+    def _targets(self, tensor, indices, max_length):
+        if tensor is None:
+            return None
+        if self.step_targets:
+            return tensor[indices, :max_length]
+        return tensor[indices]
 
 
 def _as_slice(indices):
@@ -366,3 +390,103 @@ class BatchIterator:
                 inputs = {key: value.pin_memory() for key, value in inputs.items()}
                 y = None if y is None else y.pin_memory()
             yield inputs, y
+
+
+# Token ids travel as float32 values: integers are exact up to 2**24.
+MAX_TOKEN_ID = 2**24 - 1
+
+
+def check_token_ids(sequences, n_tokens=None, *, input_name="X"):
+    """Raise unless every time step holds one non-negative integer token id.
+
+    With ``n_tokens`` (fitted vocabulary size), ids must also be below it.
+    """
+    if sequences.n_features != 1:
+        raise ValueError(
+            f"embedding_dim is set, so {input_name} must hold token ids, one integer per "
+            f"time step; got {sequences.n_features} features per time step."
+        )
+    ids = sequences.values[..., 0]
+    if ids.min() < 0 or not np.array_equal(ids, np.round(ids)):
+        raise ValueError(
+            f"embedding_dim is set, so {input_name} must hold token ids: non-negative "
+            "integers (0 is padding). Turn text into ids with "
+            "sklearn_rnn.preprocessing.SequenceTokenizer."
+        )
+    largest = int(ids.max())
+    if largest > MAX_TOKEN_ID:
+        raise ValueError(
+            f"Token ids must be at most {MAX_TOKEN_ID}; {input_name} holds {largest}."
+        )
+    if n_tokens is not None and largest >= n_tokens:
+        raise ValueError(
+            f"{input_name} holds token id {largest}, but the embedding was fitted on ids "
+            f"0..{n_tokens - 1}. Map unseen tokens to an out-of-vocabulary id, as "
+            "SequenceTokenizer does."
+        )
+    return largest + 1
+
+
+def check_step_targets(y, lengths, *, input_name="y"):
+    """Targets given per time step, flattened over all real steps in sequence order.
+
+    ``y`` is a collection holding one array per sequence, as long as that
+    sequence, or an array of shape (n_samples, n_timesteps[, n_outputs]) when
+    all sequences have ``n_timesteps`` steps. Returns an array of shape
+    (lengths.sum(),) or (lengths.sum(), n_outputs).
+    """
+    lengths = np.asarray(lengths)
+    if isinstance(y, pd.DataFrame):
+        y = y.to_numpy()
+    if not _is_collection(y):
+        y = np.asarray(y)
+        if y.ndim < 2:
+            raise ValueError(
+                f"output='sequence' needs one target per time step: {input_name} must hold "
+                "an array per sequence (a list, for sequences of different lengths) or be "
+                f"an array of shape (n_samples, n_timesteps); got shape {y.shape}."
+            )
+        y = list(y)
+    if len(y) != len(lengths):
+        raise ValueError(
+            "Found input variables with inconsistent numbers of samples: "
+            f"[{len(lengths)}, {len(y)}]"
+        )
+    steps = [np.asarray(item) for item in y]
+    for index, (item, length) in enumerate(zip(steps, lengths, strict=True)):
+        if item.ndim == 0 or len(item) != length or item.ndim > 2:
+            shape = item.shape
+            raise ValueError(
+                f"output='sequence' needs one target per time step: sequence {index} has "
+                f"{length} steps, but {input_name}[{index}] has shape {shape}."
+            )
+    if len({item.shape[1:] for item in steps}) > 1:
+        raise ValueError(
+            f"All per-step targets in {input_name} must have the same number of outputs."
+        )
+    return np.concatenate(steps)
+
+
+def _is_collection(y):
+    return isinstance(y, (list, tuple, pd.Series)) or (
+        isinstance(y, np.ndarray) and y.dtype == object
+    )
+
+
+def pad_steps(flat, lengths, fill=0):
+    """Flat per-step rows (lengths.sum(), ...) as a padded array (n, max_length, ...)."""
+    lengths = np.asarray(lengths)
+    padded = np.full((len(lengths), lengths.max(), *flat.shape[1:]), fill, dtype=flat.dtype)
+    padded[np.arange(lengths.max())[None, :] < lengths[:, None]] = flat
+    return padded
+
+
+def restore_steps(padded, lengths):
+    """Per-step results (n, max_length, ...) in the input's form.
+
+    An array for sequences of equal length, else a list of arrays, one per
+    sequence, as long as the sequence.
+    """
+    if lengths.min() == padded.shape[1]:
+        return padded
+    return [padded[row, :length] for row, length in enumerate(lengths)]

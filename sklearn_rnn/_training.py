@@ -25,7 +25,7 @@ from skorch.dataset import unpack_data
 from skorch.helper import predefined_split
 from skorch.history import History
 
-from ._modules import CRITERIA, SequenceNetwork
+from ._modules import CRITERIA, SequenceNetwork, step_mask
 from ._sequences import BatchIterator, batch_indices
 
 OPTIMIZERS = {
@@ -90,8 +90,12 @@ class ValidationScore(Callback):
 
     def on_batch_end(self, net, batch=None, training=False, y_pred=None, **kwargs):
         if not training:
-            self.y_true_.append(unpack_data(batch)[1])
-            self.y_pred_.append(y_pred.detach().cpu())
+            inputs, y_true = unpack_data(batch)
+            y_pred = y_pred.detach().cpu()
+            if net.module_.step_outputs:  # score every real step, never padding
+                y_true, y_pred = real_steps(inputs["lengths"], y_true, y_pred)
+            self.y_true_.append(y_true)
+            self.y_pred_.append(y_pred)
 
     def on_epoch_end(self, net, **kwargs):
         if self.y_true_:
@@ -206,12 +210,24 @@ class SequenceNet(NeuralNet):
 
     def get_loss(self, y_pred, y_true, X=None, training=False):
         y_true = y_true.to(self.device, non_blocking=True)
+        weight = None if X is None else X.get("sample_weight")
+        if weight is not None:
+            weight = weight.to(self.device, non_blocking=True)
+        if self.module_.step_outputs:
+            # Per-step targets: every real step is a term of the loss, padding none.
+            y_true, y_pred, weight = real_steps(X["lengths"], y_true, y_pred, weight)
         loss = self.criterion_(y_pred, y_true)
-        if X is None or "sample_weight" not in X:
+        if weight is None:
             return loss.mean()  # every sample has as many loss terms
         per_sample = loss.reshape(len(loss), -1).mean(dim=1)
-        weight = X["sample_weight"].to(self.device, non_blocking=True)
         return (per_sample * weight).sum() / weight.sum()
+
+
+def real_steps(lengths, *padded):
+    """Keep the rows of real time steps of (batch, steps, ...) tensors: (n_real_steps, ...)."""
+    reference = next(tensor for tensor in padded if tensor is not None)
+    mask = step_mask(lengths, reference.shape[1], reference.device)
+    return tuple(None if tensor is None else tensor[mask] for tensor in padded)
 
 
 def module_inputs(inputs, device):
@@ -372,10 +388,14 @@ def predict_outputs(net, dataset, *, encode=False):
         dataset.lengths.numpy(), inference_batch_size(dataset), shuffle=False
     )
     outputs = []
+    max_length = dataset.values.shape[1]
     with torch.inference_mode():
         for indices in order:
             inputs, _ = dataset.batch(indices)
-            outputs.append(forward(*module_inputs(inputs, net.device)).float().cpu())
+            output = forward(*module_inputs(inputs, net.device)).float().cpu()
+            if output.ndim == 3:  # per-step outputs: pad to the longest sequence
+                output = torch.nn.functional.pad(output, (0, 0, 0, max_length - output.shape[1]))
+            outputs.append(output)
     result = torch.cat(outputs).numpy()
     positions = np.concatenate(order)
     if np.array_equal(positions, np.arange(len(positions))):  # equal lengths: input order

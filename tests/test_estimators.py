@@ -196,7 +196,7 @@ def test_transform_returns_the_pooled_representation(Estimator, bidirectional, w
     assert names[0] == f"{Estimator.__name__.lower()}0"
     head = est.net_.module_.head
     logits = features @ head.weight.detach().numpy().T + head.bias.detach().numpy()
-    np.testing.assert_allclose(logits, est._forward(X), rtol=1e-4, atol=1e-5)
+    np.testing.assert_allclose(logits, est._outputs(X)[0], rtol=1e-4, atol=1e-5)
 
 
 def test_transform_pandas_output():
