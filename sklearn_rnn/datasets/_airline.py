@@ -1,10 +1,8 @@
-"""Small public datasets shipped with the package (no downloads)."""
+"""The airline passengers series (Box & Jenkins series G), shipped as a CSV file."""
 
 from importlib import resources
 
 import pandas as pd
-
-__all__ = ["load_airline"]
 
 
 def load_airline():
