@@ -1,7 +1,7 @@
 """RNNForecaster: multi-step forecasting of time-ordered tables."""
 
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from numbers import Integral
 
 import numpy as np
@@ -15,7 +15,6 @@ from ._base import BaseRNN, TargetScaler, fill_doc
 from ._sequences import SequenceDataset, Sequences
 from ._training import predict_outputs
 from ._windows import (
-    Table,
     check_table,
     column_positions,
     future_rows,
@@ -279,7 +278,11 @@ class RNNForecaster(BaseRNN):
             statics.append(future[:, :, self._future_positions].reshape(len(ends), -1))
         self._windows_per_series = [len(w) for w in windows]
         windows = np.concatenate(windows)
-        sequences = Sequences(windows, np.full(len(windows), self.lookback, dtype=np.int64))
+        sequences = Sequences(
+            windows,
+            np.full(len(windows), self.lookback, dtype=np.int64),
+            feature_names=table.feature_names,
+        )
         static = np.concatenate(statics)
         if first_fit:
             self._static_scaler = TargetScaler(static) if static.shape[1] else None
@@ -779,13 +782,11 @@ def _tail(table, lookback):
         keep = slice(max(0, len(table.values) - lookback), None)  # a slice keeps index.freq
     else:
         keep = np.concatenate([rows[-lookback:] for _, rows in table.segments()])
-    return Table(
-        table.values[keep],
-        table.columns,
-        None if table.index is None else table.index[keep],
-        None if table.series is None else table.series[keep],
-        table.name,
-        table.is_frame,
+    return replace(
+        table,
+        values=table.values[keep],
+        index=None if table.index is None else table.index[keep],
+        series=None if table.series is None else table.series[keep],
     )
 
 
@@ -805,7 +806,7 @@ def _continue_index(index, horizon):
     if index is None:
         return pd.RangeIndex(horizon)
     if isinstance(index, pd.PeriodIndex):
-        return pd.period_range(index[-1] + 1, periods=horizon, freq=index.freq)
+        return pd.period_range(index[-1] + 1, periods=horizon, freq=index.freq, name=index.name)
     if isinstance(index, pd.DatetimeIndex):
         freq = _frequency(index)
         if freq is None:

@@ -27,6 +27,12 @@ class Table:
         The time index of pandas input.
     series : ndarray of shape (n_rows,) or None
         Series id of every row (long tables of many series).
+    name : object
+        The name of a Series input.
+    is_frame : bool
+        Whether the input was pandas (a Series or a DataFrame).
+    from_dataframe : bool
+        Whether the input was a DataFrame, whose columns name the features.
     """
 
     values: np.ndarray
@@ -35,6 +41,14 @@ class Table:
     series: np.ndarray | None = None
     name: object = None
     is_frame: bool = field(default=False)
+    from_dataframe: bool = field(default=False)
+
+    @property
+    def feature_names(self):
+        """Column names of a DataFrame input when all are strings, else None."""
+        if self.from_dataframe and all(isinstance(column, str) for column in self.columns):
+            return np.asarray(self.columns, dtype=object)
+        return None
 
     def __getstate__(self):
         # The index travels as numpy arrays and strings, so that skops can read it.
@@ -98,6 +112,7 @@ def check_table(X, *, series_id=None, estimator_name):
         return _stack_series(X, series_id, estimator_name)
     series = None
     name = None
+    from_dataframe = isinstance(X, pd.DataFrame)
     if isinstance(X, pd.Series):
         name = X.name
         X = X.to_frame(name=X.name if X.name is not None else "y")
@@ -136,7 +151,7 @@ def check_table(X, *, series_id=None, estimator_name):
             f"Found array with 0 feature(s) (shape={values.shape}) while a minimum of 1 "
             f"is required by {estimator_name}."
         )
-    table = Table(values, columns, index, series, name, is_frame)
+    table = Table(values, columns, index, series, name, is_frame, from_dataframe)
     _check_time_index(table)
     return table
 
@@ -172,6 +187,7 @@ def _stack_series(items, series_id, estimator_name):
         np.repeat(np.arange(len(tables)), [len(table.values) for table in tables]),
         tables[0].name,
         tables[0].is_frame,
+        tables[0].from_dataframe,
     )
 
 
