@@ -169,6 +169,11 @@ SHARED_ATTRIBUTES_DOC = """net_ : skorch.NeuralNet
     n_iter_ : int
         Number of epochs run.
 
+    best_epoch_ : int
+        The epoch (counted from 1) whose weights the model keeps: the one
+        with the lowest validation loss, or the lowest training loss without
+        early stopping; 0 for the initial weights.
+
     device_ : str
         Torch device the network lives on.
 """
@@ -381,7 +386,7 @@ class BaseRNN(
             seed=self._rng.randint(np.iinfo(np.int32).max),
         )
         self._record_history(validated=valid_data is not None)
-        kept = kept_epoch(self.net_)
+        kept = self.best_epoch_ = kept_epoch(self.net_)
         if guard.interrupted_:
             warnings.warn(
                 f"Training was interrupted after {self.n_iter_} finished epoch(s); the "

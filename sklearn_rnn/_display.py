@@ -10,7 +10,6 @@ from sklearn.pipeline import Pipeline
 from sklearn.utils._optional_dependencies import check_matplotlib_support
 from sklearn.utils.validation import check_is_fitted
 
-from ._training import kept_epoch
 from ._windows import check_table
 
 
@@ -21,17 +20,6 @@ def _axes(ax):
 
         _, ax = plt.subplots()
     return ax
-
-
-def _kept_epoch(net):
-    """The epoch whose weights the net holds; None where it is unknown.
-
-    A net loaded from a pickle has fresh callbacks, which never saw training.
-    """
-    try:
-        return kept_epoch(net)
-    except AttributeError:
-        return None
 
 
 def _prefixed(name, label):
@@ -224,7 +212,7 @@ class TrainingHistoryDisplay:
         display = cls(
             train_loss=estimator.loss_curve_,
             valid_loss=None if np.all(np.isnan(valid_loss)) else valid_loss,
-            best_epoch=_kept_epoch(estimator.net_),
+            best_epoch=estimator.best_epoch_,
             estimator_name=name,
         )
         return display.plot(

@@ -114,8 +114,8 @@ def test_training_history_of_a_loaded_estimator():
     display = TrainingHistoryDisplay.from_estimator(loaded)
     np.testing.assert_allclose(display.train_line_.get_ydata(), est.loss_curve_)
     assert display.valid_line_ is not None
-    # The kept epoch does not survive pickling (the net's callbacks are rebuilt).
-    assert display.best_epoch in (None, kept_epoch(est.net_))
+    # best_epoch_ is a fitted attribute, so the kept epoch survives pickling.
+    assert display.best_epoch == est.best_epoch_ == kept_epoch(est.net_) >= 1
 
 
 def test_training_history_honours_ax_and_kwargs():
