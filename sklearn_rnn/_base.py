@@ -133,6 +133,13 @@ SHARED_PARAMETERS_DOC = """cell : {"lstm", "gru", "rnn"}, default="gru"
     device : str, default="auto"
         Torch device to train and predict on; "auto" picks CUDA when available.
 
+    mixed_precision : bool, default=False
+        Run the network under ``torch.autocast``: float16 with gradient
+        scaling on CUDA, bfloat16 on the CPU; weights, optimizer state and
+        losses stay float32. Faster where the hardware has fast half-precision
+        kernels (tensor-core GPUs; LSTMs on CPUs with bfloat16 support, see
+        docs/benchmarks.md), at the price of less precise activations.
+
     random_state : int, RandomState instance or None, default=None
         Seeds weight initialization, dropout, batch order and the validation
         split. With an int, results on the CPU are identical from run to run.
@@ -151,7 +158,7 @@ SHARED_ATTRIBUTES_DOC = """net_ : skorch.NeuralNet
     n_features_in_ : int
         Number of features per time step seen during fit.
 
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of the features per time step, when the training sequences were
         DataFrames sharing string column names.
 
@@ -163,16 +170,18 @@ SHARED_ATTRIBUTES_DOC = """net_ : skorch.NeuralNet
         classifiers, R^2 for regressors); None without early stopping.
 
     best_validation_score_ : float or None
-        Validation score of the epoch whose weights were kept (the epoch with
-        the lowest validation loss); None without early stopping.
+        Validation score of the epoch whose weights were kept (``best_epoch_``:
+        the last epoch that lowered the validation loss by more than ``tol``);
+        None without early stopping.
 
     n_iter_ : int
         Number of epochs run.
 
     best_epoch_ : int
-        The epoch (counted from 1) whose weights the model keeps: the one
-        with the lowest validation loss, or the lowest training loss without
-        early stopping; 0 for the initial weights.
+        The epoch (counted from 1) whose weights the model keeps: the last
+        one that lowered the monitored loss (validation loss with early
+        stopping, else training loss) by more than ``tol``; 0 for the
+        initial weights.
 
     device_ : str
         Torch device the network lives on.
@@ -250,6 +259,7 @@ class BaseRNN(
         "tol": [Interval(Real, 0, None, closed="left")],
         "warm_start": ["boolean"],
         "device": [str],
+        "mixed_precision": ["boolean"],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
         "callbacks": [list, tuple, None],
@@ -277,6 +287,7 @@ class BaseRNN(
         tol=1e-4,
         warm_start=False,
         device="auto",
+        mixed_precision=False,
         random_state=None,
         verbose=0,
         callbacks=None,
@@ -300,6 +311,7 @@ class BaseRNN(
         self.tol = tol
         self.warm_start = warm_start
         self.device = device
+        self.mixed_precision = mixed_precision
         self.random_state = random_state
         self.verbose = verbose
         self.callbacks = callbacks
@@ -448,6 +460,7 @@ class BaseRNN(
             n_iter_no_change=self.n_iter_no_change,
             tol=self.tol,
             device=self.device_,
+            mixed_precision=self.mixed_precision,
             verbose=self.verbose,
             callbacks=self.callbacks,
         )
@@ -513,8 +526,8 @@ class BaseRNN(
         self.loss_curve_ = [float(row["train_loss"]) for row in history]
         if validated:
             self.validation_scores_ = [float(row["valid_score"]) for row in history]
-            losses = [row.get("valid_loss", np.inf) for row in history]
-            self.best_validation_score_ = self.validation_scores_[int(np.argmin(losses))]
+            kept = kept_epoch(self.net_)
+            self.best_validation_score_ = self.validation_scores_[kept - 1] if kept else None
         else:
             self.validation_scores_ = None
             self.best_validation_score_ = None

@@ -24,6 +24,7 @@ from skorch.callbacks import (
 from skorch.dataset import unpack_data
 from skorch.helper import predefined_split
 from skorch.history import History
+from skorch.utils import TeeGenerator
 
 from ._modules import CRITERIA, SequenceNetwork, step_mask
 from ._sequences import BatchIterator, batch_indices
@@ -171,12 +172,49 @@ class SequenceNet(NeuralNet):
         What ``ValidationScore`` records on the validation set.
     random_state : int
         Seed of the batch order.
+    mixed_precision : bool
+        Run the module under ``torch.autocast`` (float16 with gradient scaling
+        on CUDA, bfloat16 on the CPU); losses are computed in float32.
     """
 
-    def __init__(self, *args, score="accuracy", random_state=0, **kwargs):
+    def __init__(self, *args, score="accuracy", random_state=0, mixed_precision=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.score = score
         self.random_state = random_state
+        self.mixed_precision = mixed_precision
+
+    def initialize(self):
+        super().initialize()
+        # Scales float16 losses so that small gradients do not vanish; a no-op
+        # unless float16 autocast runs (CUDA).
+        self.grad_scaler_ = torch.amp.GradScaler(
+            "cuda", enabled=self.mixed_precision and autocast_dtype(self.device) == torch.float16
+        )
+        return self
+
+    def train_step_single(self, batch, **fit_params):
+        self._set_training(True)
+        inputs, y = unpack_data(batch)
+        y_pred = self.infer(inputs, **fit_params)
+        loss = self.get_loss(y_pred, y, X=inputs, training=True)
+        self.grad_scaler_.scale(loss).backward()
+        return {"loss": loss, "y_pred": y_pred}
+
+    def train_step(self, batch, **fit_params):
+        # One optimizer step without a closure, so that the gradient scaler can
+        # unscale the gradients before clipping and skip steps with inf/NaN ones.
+        self._zero_grad_optimizer()
+        step = self.train_step_single(batch, **fit_params)
+        self.grad_scaler_.unscale_(self.optimizer_)
+        self.notify(
+            "on_grad_computed",
+            named_parameters=TeeGenerator(self.get_all_learnable_params()),
+            batch=batch,
+            training=True,
+        )
+        self.grad_scaler_.step(self.optimizer_)
+        self.grad_scaler_.update()
+        return step
 
     @property
     def _default_callbacks(self):
@@ -206,7 +244,9 @@ class SequenceNet(NeuralNet):
             super()._set_training(training)
 
     def infer(self, x, **fit_params):
-        return self.module_(*module_inputs(x, self.device))
+        with autocast(self.device, self.mixed_precision):
+            outputs = self.module_(*module_inputs(x, self.device))
+        return outputs.float()
 
     def get_loss(self, y_pred, y_true, X=None, training=False):
         y_true = y_true.to(self.device, non_blocking=True)
@@ -228,6 +268,17 @@ def real_steps(lengths, *padded):
     reference = next(tensor for tensor in padded if tensor is not None)
     mask = step_mask(lengths, reference.shape[1], reference.device)
     return tuple(None if tensor is None else tensor[mask] for tensor in padded)
+
+
+def autocast_dtype(device):
+    """Lower precision of mixed-precision runs: float16 on CUDA, bfloat16 on the CPU."""
+    return torch.float16 if torch.device(device).type == "cuda" else torch.bfloat16
+
+
+def autocast(device, enabled):
+    """``torch.autocast`` for ``device`` in its mixed precision, when enabled."""
+    device_type = torch.device(device).type
+    return torch.autocast(device_type, dtype=autocast_dtype(device), enabled=enabled)
 
 
 def module_inputs(inputs, device):
@@ -255,6 +306,7 @@ def build_net(
     device,
     verbose,
     callbacks,
+    mixed_precision=False,
 ):
     """A ready-to-initialize :class:`SequenceNet` for a ``SequenceNetwork``."""
     net_callbacks = [
@@ -292,6 +344,7 @@ def build_net(
         device=device,
         verbose=verbose,
         score=score,
+        mixed_precision=mixed_precision,
         **{f"module__{key}": value for key, value in module_params.items()},
     )
 
@@ -389,7 +442,7 @@ def predict_outputs(net, dataset, *, encode=False):
     )
     outputs = []
     max_length = dataset.values.shape[1]
-    with torch.inference_mode():
+    with torch.inference_mode(), autocast(net.device, net.mixed_precision):
         for indices in order:
             inputs, _ = dataset.batch(indices)
             output = forward(*module_inputs(inputs, net.device)).float().cpu()

@@ -297,6 +297,22 @@ def test_warm_start_continues_and_guards_the_architecture(Estimator):
     assert cold.n_iter_ == 5
 
 
+def test_best_epoch_is_the_last_improvement_beyond_tol():
+    X, y = make_sequences(n_samples=120)
+    clf = RNNClassifier(
+        hidden_size=8, max_iter=15, early_stopping=True, n_iter_no_change=20, tol=0.05,
+        random_state=0,
+    ).fit(X, y)
+    losses = [row["valid_loss"] for row in clf.net_.history]
+    improved, best = [], np.inf
+    for epoch, loss in enumerate(losses, start=1):
+        if loss < best - 0.05:
+            best = loss
+            improved.append(epoch)
+    assert clf.best_epoch_ == improved[-1]
+    assert clf.best_validation_score_ == clf.validation_scores_[clf.best_epoch_ - 1]
+
+
 def test_early_stopping_restores_the_best_epoch():
     X, y = make_sequences(n_samples=120)
     y = np.random.RandomState(1).randint(0, 2, size=120)  # pure noise: overfits at once
@@ -311,6 +327,7 @@ def test_early_stopping_restores_the_best_epoch():
     assert clf.n_iter_ - 1 - best == 3
     assert len(clf.validation_scores_) == clf.n_iter_
     assert clf.best_validation_score_ == clf.validation_scores_[best]
+    assert clf.best_epoch_ == best + 1
     # The kept weights are those of the best epoch: recompute the validation loss.
     valid = history[best]["valid_loss"]
     assert valid == pytest.approx(min(losses))
@@ -439,7 +456,7 @@ def test_invalid_parameters(Estimator, params, match):
 @pytest.mark.gpu
 @pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA device")
 @pytest.mark.parametrize("Estimator", ESTIMATORS)
-def test_auto_device_uses_cuda_and_predicts_like_cpu(Estimator):
+def test_auto_device_uses_cuda(Estimator):
     X, y = data_for(Estimator)
     est = Estimator(**FAST).fit(X, y)
     assert est.device_ == "cuda"

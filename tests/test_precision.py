@@ -1,0 +1,65 @@
+"""mixed_precision: autocast in training and inference, float32 weights and losses."""
+
+import numpy as np
+import pytest
+import torch
+from conftest import FAST, make_sequences
+
+from sklearn_rnn import RNNClassifier, RNNForecaster, RNNRegressor
+
+
+def fitted(mixed_precision, cell="lstm", Estimator=RNNClassifier):
+    X, y = make_sequences(n_samples=80)
+    if Estimator is RNNRegressor:
+        y = X[:, :3, 0].sum(axis=1)
+    params = dict(FAST, hidden_size=16, max_iter=20)
+    est = Estimator(**params, cell=cell, mixed_precision=mixed_precision).fit(X, y)
+    return est, X, y
+
+
+@pytest.mark.parametrize("Estimator", [RNNClassifier, RNNRegressor])
+def test_mixed_precision_trains_in_bfloat16_on_the_cpu(Estimator):
+    mixed, X, y = fitted(True, Estimator=Estimator)
+    full, _, _ = fitted(False, Estimator=Estimator)
+    # Autocast ran: the results differ from float32 ...
+    assert not np.array_equal(mixed.predict(X), full.predict(X)) or not np.array_equal(
+        mixed.loss_curve_, full.loss_curve_
+    )
+    # ... the weights, optimizer state and losses stay float32, and the model learns.
+    assert all(p.dtype == torch.float32 for p in mixed.net_.module_.parameters())
+    assert all(np.isfinite(mixed.loss_curve_))
+    assert mixed.loss_curve_[-1] < mixed.loss_curve_[0]
+    assert mixed.score(X, y) > full.score(X, y) - 0.1
+    assert not mixed.net_.grad_scaler_.is_enabled()  # bfloat16 needs no loss scaling
+
+
+def test_mixed_precision_runs_the_lstm_in_bfloat16():
+    est, X, _ = fitted(True)
+    seen = []
+    hook = est.net_.module_.encoder.rnn.forward_layers[0].register_forward_hook(
+        lambda module, inputs, outputs: seen.append(outputs[0].dtype)
+    )
+    est.predict_proba(X[:4])
+    hook.remove()
+    assert seen == [torch.bfloat16]
+    assert est.predict_proba(X[:4]).dtype == np.float64
+
+
+def test_mixed_precision_forecaster_and_pickle():
+    import pickle
+
+    series = np.sin(np.arange(120) / 4.0)
+    fc = RNNForecaster(**FAST, lookback=8, horizon=2, mixed_precision=True).fit(series)
+    copy = pickle.loads(pickle.dumps(fc))
+    np.testing.assert_array_equal(copy.predict(series), fc.predict(series))
+    assert copy.net_.mixed_precision
+
+
+@pytest.mark.gpu
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA device")
+def test_mixed_precision_uses_float16_and_loss_scaling_on_cuda():
+    est, X, y = fitted(True)
+    assert est.device_ == "cuda"
+    assert est.net_.grad_scaler_.is_enabled()
+    assert all(np.isfinite(est.loss_curve_))
+    assert est.score(X, y) > 0.8
