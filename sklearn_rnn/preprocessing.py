@@ -76,7 +76,7 @@ class SequenceTokenizer(TransformerMixin, BaseEstimator):
     vocabulary_ : dict
         Mapping of token to id.
 
-    tokens_ : ndarray of str of shape (vocabulary_size_,)
+    tokens_ : ndarray of str of shape (`vocabulary_size_`,)
         Token of every id: ``tokens_[0]`` is ``"<pad>"``, ``tokens_[1]`` is
         ``"<oov>"``.
 
@@ -346,7 +346,7 @@ class StepwiseTransformer(_StepwiseBase):
     n_features_in_ : int
         Number of features per time step seen in fit.
 
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of the features per time step, when the sequences were
         DataFrames sharing string column names.
 
@@ -443,15 +443,15 @@ class SequenceScaler(_StepwiseBase):
 
     Attributes
     ----------
-    mean_ : ndarray of shape (n_features_in_,) or None
+    mean_ : ndarray of shape (`n_features_in_`,) or None
         Mean of every feature over all time steps; None when both
         ``with_mean`` and ``with_std`` are False.
 
-    scale_ : ndarray of shape (n_features_in_,) or None
+    scale_ : ndarray of shape (`n_features_in_`,) or None
         Standard deviation of every feature (1 where it is 0); None when
         ``with_std=False``.
 
-    var_ : ndarray of shape (n_features_in_,) or None
+    var_ : ndarray of shape (`n_features_in_`,) or None
         Variance of every feature; None when ``with_std=False``.
 
     n_samples_seen_ : int
@@ -460,7 +460,7 @@ class SequenceScaler(_StepwiseBase):
     n_features_in_ : int
         Number of features per time step seen in fit.
 
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of the features per time step, when the sequences were
         DataFrames sharing string column names.
 

@@ -18,9 +18,10 @@ def make_activity(
     the wearer rests, walks or runs. Walking and running are oscillations of
     period 12 and 6 steps and amplitude 1 and 2 on the x and y axes, with a
     bounce on the z axis around gravity (1); resting is gravity alone. Noise
-    is added everywhere. A single step does not tell the activity (an
-    oscillation passes through zero), its neighbourhood does: a task for
-    per-step tagging (``output="sequence"``), with a known answer.
+    is added everywhere. A single step does not always tell the activity (an
+    oscillation passes through zero, so walking can look like rest), its
+    neighbourhood does: a task for per-step tagging (``output="sequence"``),
+    with a known answer.
 
     Parameters
     ----------
