@@ -1,11 +1,12 @@
-# Two entry points: `make demo` and `make test`. Each creates .venv and installs what it needs.
+# Entry points: `make demo`, `make test` and `make docs`. Each creates .venv and installs what it needs.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip
 STAMP := $(VENV)/.installed
+DOCS_STAMP := $(VENV)/.installed-docs
 
-.PHONY: demo test lint bench-defaults bench-airline clean
+.PHONY: demo test lint docs bench-defaults bench-airline clean
 
 $(STAMP): pyproject.toml constraints-cpu.txt
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +25,16 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
+$(DOCS_STAMP): $(STAMP)
+	$(PIP) install --quiet -c constraints-cpu.txt -e ".[docs]"
+	touch $(DOCS_STAMP)
+
+# A clean build every time: every examples/plot_*.py runs, and pages left over from
+# removed API names or examples cannot linger. Warnings are errors.
+docs: $(DOCS_STAMP)
+	rm -rf docs/_build docs/generated docs/auto_examples docs/sg_execution_times.rst
+	OMP_NUM_THREADS=1 $(BIN)/sphinx-build -W --keep-going -b html docs docs/_build/html
+
 bench-defaults: $(STAMP)
 	$(BIN)/python benchmarks/bench_defaults.py
 
@@ -33,3 +44,4 @@ bench-airline: $(STAMP)
 
 clean:
 	rm -rf $(VENV) build *.egg-info
+	rm -rf docs/_build docs/generated docs/auto_examples docs/sg_execution_times.rst
