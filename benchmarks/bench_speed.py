@@ -43,6 +43,7 @@ Run from the repository root::
 
     .venv/bin/python benchmarks/bench_speed.py --out /tmp/bench_speed.md
     .venv/bin/python benchmarks/bench_speed.py --quick          # smoke run, seconds
+    .venv/bin/python benchmarks/bench_speed.py --sections configs,mixed --configs small --reps 9
     .venv/bin/python benchmarks/bench_speed.py --profile [small|medium]  # cProfile one fit
 
 Linux only (``/proc``).
@@ -98,6 +99,9 @@ QUICK_CONFIGS = [
 QUICK_SWEEP = dict(hidden=16, timesteps=10, sizes=(256, 512), epochs=1, reps=1)
 QUICK_RAGGED = dict(n=256, low=10, high=90, equal=50, hidden=16, epochs=1, reps=1,
                     default_epochs=1)
+FULL_MIXED = dict(hidden=64, timesteps=50, n=10_000, epochs=2, reps=3)
+QUICK_MIXED = dict(hidden=16, timesteps=10, n=512, epochs=1, reps=1)
+SECTIONS = ("threads", "configs", "sweep", "ragged", "memory", "mixed")
 
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 DISTURBED_NOTE = ("Runs marked * had other processes using more than 0.05 CPU s + 5% of "
@@ -309,6 +313,11 @@ class Section:
     def median(self, kind, method):
         return statistics.median(getattr(self, kind)[method])
 
+    def paired_ratio(self, kind, method, reference):
+        """Median over rounds of method / reference within the same round."""
+        ours, theirs = getattr(self, kind)[method], getattr(self, kind)[reference]
+        return statistics.median(a / b for a, b in zip(ours, theirs, strict=True))
+
 
 def run_interleaved(methods, reps, fit_args, X_predict, with_predict=True):
     """``fit_args[method]``: (function, args). Rounds of all methods, in order."""
@@ -334,26 +343,30 @@ def ratio(value, reference):
 
 
 def section_table(section, methods, reference="lean", with_predict=True):
-    emit("| method | fit median (s) | fit / lean | fit runs (s) | predict_proba median (s) "
-         "| predict / lean | predict runs (s) | final-epoch train loss |")
-    emit("|---|---|---|---|---|---|---|---|")
+    emit(f"| method | fit median (s) | fit / {reference} | paired fit / {reference} "
+         f"| fit runs (s) | predict_proba median (s) | predict / {reference} "
+         f"| paired predict / {reference} | predict runs (s) | final-epoch train loss |")
+    emit("|---|---|---|---|---|---|---|---|---|---|")
     for method in methods:
         fit_median = section.median("fit", method)
         cells = [method, fmt(fit_median),
                  f"{ratio(fit_median, section.median('fit', reference)):.2f}x",
+                 f"{section.paired_ratio('fit', method, reference):.2f}x",
                  section.runs("fit", method)]
         if with_predict:
             pred_median = section.median("predict", method)
             cells += [fmt(pred_median),
                       f"{ratio(pred_median, section.median('predict', reference)):.2f}x",
+                      f"{section.paired_ratio('predict', method, reference):.2f}x",
                       section.runs("predict", method)]
         else:
-            cells += ["-", "-", "-"]
+            cells += ["-", "-", "-", "-"]
         cells.append(f"{statistics.median(section.loss[method]):.4f}")
         emit("| " + " | ".join(cells) + " |")
     emit()
     emit(f"Largest CPU time used by other processes during one timed run: "
-         f"{section.foreign:.2f} s. {DISTURBED_NOTE}")
+         f"{section.foreign:.2f} s. {DISTURBED_NOTE} The paired ratio is the median over "
+         f"rounds of a run divided by the {reference} run of the same round.")
     emit()
 
 
@@ -440,6 +453,36 @@ def sweep(spec):
          f"{max(s.foreign for s in sections.values()):.2f} s. {DISTURBED_NOTE}")
     emit()
     return sections
+
+
+def mixed_fit(X, y, hidden, epochs, cell, mixed_precision):
+    est = RNNClassifier(
+        cell=cell, hidden_size=hidden, bidirectional=False, pooling="last",
+        max_iter=epochs, batch_size=BATCH_SIZE, learning_rate_init=LEARNING_RATE,
+        alpha=0.0, max_grad_norm=None, early_stopping=False, n_iter_no_change=10**6,
+        tol=0.0, device="cpu", random_state=0, mixed_precision=mixed_precision,
+    ).fit(X, y)
+    est.final_loss_ = est.loss_curve_[-1]
+    return est
+
+
+def mixed_precision(spec):
+    """RNNClassifier with and without mixed_precision (bfloat16 autocast on the CPU)."""
+    hidden, timesteps, n, epochs, reps = (
+        spec["hidden"], spec["timesteps"], spec["n"], spec["epochs"], spec["reps"])
+    X, y = make_data(n, timesteps)
+    emit(f"## Mixed precision: RNNClassifier(mixed_precision=True) vs float32, hidden_size="
+         f"{hidden}, T={timesteps}, {n} sequences, {epochs} epochs, {reps} interleaved rounds")
+    emit()
+    for cell in ("lstm", "gru"):
+        methods = (f"{cell} float32", f"{cell} mixed_precision")
+        fit_args = {
+            method: (mixed_fit, (X, y, hidden, epochs, cell, method.endswith("precision")))
+            for method in methods
+        }
+        predict_with = dict.fromkeys(methods, X)
+        section = run_interleaved(methods, reps, fit_args, predict_with)
+        section_table(section, methods, reference=methods[0])
 
 
 def default_fit(X, y, epochs):
@@ -572,9 +615,14 @@ def summary(results, ragged_ratios):
             ours = section.median(kind, "RNNClassifier")
             to_lean = ratio(ours, section.median(kind, "lean"))
             to_skorch = ratio(ours, section.median(kind, "skorch"))
-            cells.append(f"{to_lean:.2f}x {'PASS' if to_lean <= 1.10 else 'FAIL'}")
+            paired = section.paired_ratio(kind, "RNNClassifier", "lean")
+            cells.append(f"{to_lean:.2f}x (paired {paired:.2f}x) "
+                         f"{'PASS' if to_lean <= 1.10 else 'FAIL'}")
             cells.append(f"{to_skorch:.2f}x {'PASS' if to_skorch < 1 else 'FAIL'}")
         emit("| " + " | ".join(cells) + " |")
+    if ragged_ratios is None:
+        emit()
+        return
     lstm_ratio, default_ratio = ragged_ratios
     emit()
     emit("| ragged fit / equal-length-50 fit (<= 1.3x) | ratio |")
@@ -639,6 +687,12 @@ def main():
     parser.add_argument("--threads", type=int, default=2, help="torch intra-op threads")
     parser.add_argument("--profile", nargs="?", const="medium", choices=("small", "medium"),
                         help="only cProfile one RNNClassifier fit (default: medium)")
+    parser.add_argument("--sections", default=",".join(SECTIONS),
+                        help=f"comma-separated subset of {','.join(SECTIONS)} (default: all)")
+    parser.add_argument("--configs", default=None,
+                        help="comma-separated subset of small,medium,long (default: all)")
+    parser.add_argument("--reps", type=int, default=None,
+                        help="interleaved rounds per fixed-length configuration")
     parser.add_argument("--rss-child", nargs=4, metavar=("METHOD", "HIDDEN", "T", "N"),
                         help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -661,14 +715,30 @@ def main():
     foreign = (busy_cpu_seconds() - busy) - (own_cpu_seconds() - own)
     emit(f"Before starting: other processes used {max(foreign, 0):.2f} CPU s in 2 s.")
     emit()
+    sections = set(args.sections.split(","))
+    unknown = sections - set(SECTIONS)
+    if unknown:
+        parser.error(f"unknown sections {sorted(unknown)}; choose from {SECTIONS}")
+    if args.configs:
+        configs = [c for c in configs if c[0] in args.configs.split(",")]
+    if args.reps:
+        configs = [(*c[:5], args.reps) for c in configs]
     warm_up()
-    thread_check(args.quick)
+    if "threads" in sections:
+        thread_check(args.quick)
     torch.set_num_threads(args.threads)
-    results = fixed_length_configs(configs)
-    sweep(QUICK_SWEEP if args.quick else FULL_SWEEP)
-    ragged_ratios = ragged(QUICK_RAGGED if args.quick else FULL_RAGGED)
-    memory(configs, args.threads)
-    summary({name: results[name] for name in ("small", "medium")}, ragged_ratios)
+    results = fixed_length_configs(configs) if "configs" in sections else {}
+    if "sweep" in sections:
+        sweep(QUICK_SWEEP if args.quick else FULL_SWEEP)
+    ragged_ratios = None
+    if "ragged" in sections:
+        ragged_ratios = ragged(QUICK_RAGGED if args.quick else FULL_RAGGED)
+    if "mixed" in sections:
+        mixed_precision(QUICK_MIXED if args.quick else FULL_MIXED)
+    if "memory" in sections:
+        memory(configs, args.threads)
+    summary({name: results[name] for name in ("small", "medium") if name in results},
+            ragged_ratios)
     emit(f"Total benchmark time: {time.perf_counter() - started:.0f} s.")
     if args.out:
         Path(args.out).write_text("\n".join(LINES) + "\n")
