@@ -693,6 +693,8 @@ def main():
                         help="comma-separated subset of small,medium,long (default: all)")
     parser.add_argument("--reps", type=int, default=None,
                         help="interleaved rounds per fixed-length configuration")
+    parser.add_argument("--epochs", type=int, default=None,
+                        help="epochs per fit in the fixed-length configurations")
     parser.add_argument("--rss-child", nargs=4, metavar=("METHOD", "HIDDEN", "T", "N"),
                         help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -723,6 +725,8 @@ def main():
         configs = [c for c in configs if c[0] in args.configs.split(",")]
     if args.reps:
         configs = [(*c[:5], args.reps) for c in configs]
+    if args.epochs:
+        configs = [(*c[:4], args.epochs, c[5]) for c in configs]
     warm_up()
     if "threads" in sections:
         thread_check(args.quick)

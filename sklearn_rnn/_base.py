@@ -137,8 +137,9 @@ SHARED_PARAMETERS_DOC = """cell : {"lstm", "gru", "rnn"}, default="gru"
         Run the network under ``torch.autocast``: float16 with gradient
         scaling on CUDA, bfloat16 on the CPU; weights, optimizer state and
         losses stay float32. Faster where the hardware has fast half-precision
-        kernels (tensor-core GPUs; LSTMs on CPUs with bfloat16 support, see
-        docs/benchmarks.md), at the price of less precise activations.
+        kernels (tensor-core GPUs; LSTM layers on CPUs with bfloat16 support,
+        while CPU autocast leaves GRU layers in float32; see docs/gpu.md), at
+        the price of less precise activations.
 
     random_state : int, RandomState instance or None, default=None
         Seeds weight initialization, dropout, batch order and the validation
