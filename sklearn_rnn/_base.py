@@ -9,6 +9,7 @@ from sklearn.base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, Transfo
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils._set_output import _get_output_config
 from sklearn.utils.validation import _check_sample_weight, check_consistent_length, check_is_fitted
 
 from ._modules import CELLS, POOLINGS
@@ -578,6 +579,14 @@ class BaseRNN(
             (n_samples, n_timesteps, width), or a list of arrays
             (n_timesteps_i, width) for sequences of different lengths.
         """
+        container = _get_output_config("transform", self)["dense"]
+        if self._output_per_step() and container != "default":
+            raise ValueError(
+                f"set_output(transform={container!r}) makes a table of one row per sample, "
+                "but with output='sequence' transform returns features per time step (an "
+                "array of shape (n_samples, n_timesteps, width) or a list of arrays); use "
+                "set_output(transform='default')."
+            )
         outputs, restore = self._outputs(X, encode=True)
         return restore(outputs)
 

@@ -165,3 +165,10 @@ def test_targets_that_are_not_per_step_are_rejected(y, match):
     X = [np.ones((3, 2))] * 4
     with pytest.raises(ValueError, match=match):
         RNNRegressor(**FAST, output="sequence").fit(X, y)
+
+
+def test_pandas_output_of_per_step_features_is_refused_clearly():
+    X, y = make_latch(20, seed=0)
+    tagger = RNNClassifier(**dict(TAGGER, max_iter=1)).set_output(transform="pandas").fit(X, y)
+    with pytest.raises(ValueError, match="features per time step"):
+        tagger.transform(X)
