@@ -205,8 +205,16 @@ SEQUENCE_PARAMETERS_DOC = """output : {"last", "sequence"}, default="last"
         token id (a non-negative integer, 0 for padding, as produced by
         :class:`~sklearn_rnn.preprocessing.SequenceTokenizer`) and puts a
         trainable embedding of this size in front of the recurrent layers;
-        the vocabulary size ``n_tokens_`` is the largest id in the training
-        data plus one.
+        the vocabulary size ``n_tokens_`` is ``n_tokens``, or the largest id
+        in the training data plus one.
+
+    n_tokens : int or None, default=None
+        Vocabulary size of the token embedding (ids 0 to ``n_tokens - 1``),
+        with ``embedding_dim``. None takes the largest id of the first fit plus
+        one, which is enough when a tokenizer in the same pipeline learned
+        the vocabulary from the same data. Set it, e.g. to a tokenizer's
+        ``vocabulary_size_``, when later data (``partial_fit``, other folds of
+        pre-tokenized ids) may hold ids that the first fit did not see.
 """
 
 # Descriptions of X shared by the methods' docstrings.
@@ -335,10 +343,15 @@ class BaseRNN(
         """Size of the token embedding when the input holds token ids, else None."""
         return None
 
+    def _vocabulary_size(self):
+        """The given vocabulary size of token input; None to take it from the data."""
+        return None
+
     def _validated_sequences(self, X, *, first_fit=False):
         sequences = check_sequences(X, estimator_name=type(self).__name__)
         if self._embedding_size() is not None:
-            check_token_ids(sequences, None if first_fit else self.n_tokens_)
+            n_tokens = self._vocabulary_size() if first_fit else self.n_tokens_
+            check_token_ids(sequences, n_tokens)
         return sequences
 
     def _training_data(self, X, y, first_fit):
@@ -391,6 +404,7 @@ class BaseRNN(
         dataset = SequenceDataset.from_sequences(
             sequences, y_encoded, weights, static, step_targets=per_step
         )
+        self.net_.set_mixed_precision(self.mixed_precision)  # may change between fits
         train_data, valid_data = self._split(dataset, y_encoded, incremental)
         guard = train(
             self.net_,
@@ -473,7 +487,7 @@ class BaseRNN(
         """How the network reads its input: token embedding, or standardized features."""
         embedding_dim = self._embedding_size()
         if embedding_dim is not None:
-            self.n_tokens_ = int(sequences.values.max()) + 1
+            self.n_tokens_ = self._vocabulary_size() or int(sequences.values.max()) + 1
             return dict(n_tokens=self.n_tokens_, embedding_dim=embedding_dim)
         if hasattr(self, "n_tokens_"):
             del self.n_tokens_
@@ -527,7 +541,8 @@ class BaseRNN(
         self.n_iter_ = len(history)
         self.loss_curve_ = [float(row["train_loss"]) for row in history]
         if validated:
-            self.validation_scores_ = [float(row["valid_score"]) for row in history]
+            # Epochs of earlier partial_fit / non-validated fits have no score.
+            self.validation_scores_ = [float(row.get("valid_score", np.nan)) for row in history]
             kept = kept_epoch(self.net_)
             self.best_validation_score_ = self.validation_scores_[kept - 1] if kept else None
         else:
@@ -556,6 +571,7 @@ class BaseRNN(
         results as they are.
         """
         check_is_fitted(self)
+        self.net_.set_mixed_precision(self.mixed_precision)
         dataset = self._dataset(X)
         outputs = predict_outputs(self.net_, dataset, encode=encode)
         if not self._output_per_step():
@@ -620,22 +636,26 @@ class BaseRNN(
 class SequenceEstimatorMixin:
     """Token input and per-step outputs, for RNNClassifier and RNNRegressor.
 
-    Adds the parameters ``output`` and ``embedding_dim`` (the estimator's
-    ``__init__`` stores them); place it before :class:`BaseRNN` in the bases.
+    Adds the parameters ``output``, ``embedding_dim`` and ``n_tokens`` (the
+    estimator's ``__init__`` stores them); place it before :class:`BaseRNN` in the bases.
     """
 
     _sequence_parameter_constraints = {
         "output": [StrOptions({"last", "sequence"})],
         "embedding_dim": [Interval(Integral, 1, None, closed="left"), None],
+        "n_tokens": [Interval(Integral, 1, None, closed="left"), None],
     }
 
-    _frozen_params = (*ARCHITECTURE_PARAMS, "output", "embedding_dim")
+    _frozen_params = (*ARCHITECTURE_PARAMS, "output", "embedding_dim", "n_tokens")
 
     def _output_per_step(self):
         return self.output == "sequence"
 
     def _embedding_size(self):
         return self.embedding_dim
+
+    def _vocabulary_size(self):
+        return self.n_tokens
 
     def _score_steps(self, X, y, sample_weight, metric):
         """``metric`` over every real time step; a sequence's weight holds for its steps."""

@@ -111,6 +111,7 @@ class RNNClassifier(ClassifierMixin, SequenceEstimatorMixin, BaseRNN):
         callbacks=None,
         output="last",
         embedding_dim=None,
+        n_tokens=None,
         class_weight=None,
     ):
         super().__init__(
@@ -140,6 +141,7 @@ class RNNClassifier(ClassifierMixin, SequenceEstimatorMixin, BaseRNN):
         )
         self.output = output
         self.embedding_dim = embedding_dim
+        self.n_tokens = n_tokens
         self.class_weight = class_weight
 
     @_fit_context(prefer_skip_nested_validation=True)

@@ -400,6 +400,7 @@ class RNNForecaster(BaseRNN):
     def _check_fitted(self):
         check_is_fitted(self)
         self._check_frozen_params()
+        self.net_.set_mixed_precision(self.mixed_precision)
 
     def _predict_table(self, X):
         self._check_fitted()

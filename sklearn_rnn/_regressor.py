@@ -92,6 +92,7 @@ class RNNRegressor(RegressorMixin, SequenceEstimatorMixin, BaseRNN):
         callbacks=None,
         output="last",
         embedding_dim=None,
+        n_tokens=None,
     ):
         super().__init__(
             cell=cell,
@@ -120,6 +121,7 @@ class RNNRegressor(RegressorMixin, SequenceEstimatorMixin, BaseRNN):
         )
         self.output = output
         self.embedding_dim = embedding_dim
+        self.n_tokens = n_tokens
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y, sample_weight=None):

@@ -420,9 +420,10 @@ def check_token_ids(sequences, n_tokens=None, *, input_name="X"):
         )
     if n_tokens is not None and largest >= n_tokens:
         raise ValueError(
-            f"{input_name} holds token id {largest}, but the embedding was fitted on ids "
-            f"0..{n_tokens - 1}. Map unseen tokens to an out-of-vocabulary id, as "
-            "SequenceTokenizer does."
+            f"{input_name} holds token id {largest}, but the embedding covers ids "
+            f"0..{n_tokens - 1}. Set n_tokens to the vocabulary size (e.g. a "
+            "SequenceTokenizer's vocabulary_size_) when later data may hold ids the first "
+            "fit did not see, or map unseen tokens to an out-of-vocabulary id."
         )
     return largest + 1
 

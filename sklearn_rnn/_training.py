@@ -185,12 +185,14 @@ class SequenceNet(NeuralNet):
 
     def initialize(self):
         super().initialize()
-        # Scales float16 losses so that small gradients do not vanish; a no-op
-        # unless float16 autocast runs (CUDA).
-        self.grad_scaler_ = torch.amp.GradScaler(
-            "cuda", enabled=self.mixed_precision and autocast_dtype(self.device) == torch.float16
-        )
+        self.grad_scaler_ = _grad_scaler(self.device, self.mixed_precision)
         return self
+
+    def set_mixed_precision(self, enabled):
+        """Switch autocast (and loss scaling, on CUDA) for the calls that follow."""
+        if enabled != self.mixed_precision:
+            self.mixed_precision = enabled
+            self.grad_scaler_ = _grad_scaler(self.device, enabled)
 
     def train_step_single(self, batch, **fit_params):
         self._set_training(True)
@@ -268,6 +270,14 @@ def real_steps(lengths, *padded):
     reference = next(tensor for tensor in padded if tensor is not None)
     mask = step_mask(lengths, reference.shape[1], reference.device)
     return tuple(None if tensor is None else tensor[mask] for tensor in padded)
+
+
+def _grad_scaler(device, mixed_precision):
+    """Scales float16 losses so that small gradients do not vanish; a no-op
+    unless float16 autocast runs (CUDA)."""
+    return torch.amp.GradScaler(
+        "cuda", enabled=mixed_precision and autocast_dtype(device) == torch.float16
+    )
 
 
 def autocast_dtype(device):

@@ -35,10 +35,35 @@ from ._sequences import (
 __all__ = ["SequenceScaler", "SequenceTokenizer", "StepwiseTransformer"]
 
 
+class _SequencesOutMixin:
+    """Transformers whose output is sequences: no table container applies."""
+
+    def set_output(self, *, transform=None):
+        """Accept an output container setting and keep returning sequences.
+
+        The output of this transformer is sequences (arrays of shape
+        (n_samples, n_timesteps[, n_features]) or lists of arrays), which no
+        DataFrame can hold, so ``transform="pandas"`` or ``"polars"`` (as set
+        by ``Pipeline.set_output`` on every step) leaves it unchanged; a
+        recurrent estimator after it still honours the setting.
+
+        Parameters
+        ----------
+        transform : {"default", "pandas", "polars"} or None, default=None
+            Ignored.
+
+        Returns
+        -------
+        self : estimator instance
+            The transformer itself.
+        """
+        return self
+
+
 # Sequences of token ids ------------------------------------------------------
 
 
-class SequenceTokenizer(TransformerMixin, BaseEstimator):
+class SequenceTokenizer(_SequencesOutMixin, TransformerMixin, BaseEstimator):
     """Learn a vocabulary from raw text and turn documents into token-id sequences.
 
     Every document becomes a sequence of integer ids, the input that
@@ -293,7 +318,7 @@ def _stack_steps(X, estimator_name):
     return steps, layout, sequences
 
 
-class _StepwiseBase(TransformerMixin, BaseEstimator):
+class _StepwiseBase(_SequencesOutMixin, TransformerMixin, BaseEstimator):
     """Fit a 2-D transformer on all time steps; apply it step by step."""
 
     def _fit_steps(self, X, transformer):

@@ -518,3 +518,13 @@ def test_warnings_name_the_epoch_whose_weights_are_kept():
     with pytest.warns(UserWarning, match="keeps the weights of epoch 1"):
         # tol=10: no epoch improves on the first by 10, so the first epoch is the best.
         RNNClassifier(**dict(FAST, tol=10.0), callbacks=[InterruptAt(3)]).fit(X, y)
+
+
+def test_early_stopping_after_epochs_without_validation():
+    X, y = make_sequences(n_samples=60)
+    clf = RNNClassifier(**FAST)
+    clf.partial_fit(X, y, classes=[0, 1])
+    clf.set_params(warm_start=True, early_stopping=True, max_iter=2).fit(X, y)
+    assert np.isnan(clf.validation_scores_[0])  # the partial_fit epoch had no validation
+    assert len(clf.validation_scores_) == clf.n_iter_ == 3
+    assert np.all(np.isfinite(clf.validation_scores_[1:]))

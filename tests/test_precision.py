@@ -63,3 +63,15 @@ def test_mixed_precision_uses_float16_and_loss_scaling_on_cuda():
     assert est.net_.grad_scaler_.is_enabled()
     assert all(np.isfinite(est.loss_curve_))
     assert est.score(X, y) > 0.8
+
+
+def test_mixed_precision_can_be_switched_after_fit():
+    est, X, _ = fitted(False)
+    full = est.predict_proba(X)
+    est.set_params(mixed_precision=True)
+    mixed = est.predict_proba(X)
+    assert est.net_.mixed_precision
+    assert not np.array_equal(full, mixed)
+    np.testing.assert_allclose(mixed, full, atol=0.05)
+    est.set_params(mixed_precision=False)
+    np.testing.assert_array_equal(est.predict_proba(X), full)

@@ -233,3 +233,18 @@ def test_stepwise_fits_a_clone_and_pickles():
 def test_stepwise_rejects_a_non_transformer():
     with pytest.raises(InvalidParameterError, match="transformer"):
         StepwiseTransformer(LogisticRegression()).fit(np.ones((2, 3)))
+
+
+def test_pipeline_set_output_reaches_the_estimator_through_sequence_transformers():
+    X, y = make_sequences(n_samples=30)
+    pipe = make_pipeline(
+        SequenceScaler(), StepwiseTransformer(StandardScaler()), RNNClassifier(**FAST)
+    ).set_output(transform="pandas")
+    features = pipe.fit(X, y).transform(X)
+    assert isinstance(features, pd.DataFrame)
+    assert features.shape == (30, 16)
+    text = make_pipeline(SequenceTokenizer(), RNNClassifier(**FAST, embedding_dim=4))
+    assert isinstance(
+        text.set_output(transform="pandas").fit(DOCUMENTS * 4, [0, 1, 1] * 4).transform(DOCUMENTS),
+        pd.DataFrame,
+    )

@@ -66,9 +66,23 @@ def test_bad_token_ids_are_rejected(X, match):
 def test_ids_beyond_the_fitted_vocabulary_are_rejected_at_predict():
     X, counts = token_sequences()
     clf = RNNClassifier(**FAST, embedding_dim=4).fit(X, counts > 0)
-    match = r"token id 12, but the embedding was fitted on ids 0\.\.11"
+    match = r"token id 12, but the embedding covers ids 0\.\.11\. Set n_tokens"
     with pytest.raises(ValueError, match=match):
         clf.predict([np.array([1, 12])])
+
+
+def test_n_tokens_fixes_the_vocabulary_for_partial_fit_on_streams():
+    X, counts = token_sequences(vocabulary=12)
+    first = [ids % 5 for ids in X[:20]]  # the first batch holds ids 0..4 only
+    clf = RNNClassifier(**FAST, embedding_dim=4, n_tokens=12)
+    clf.partial_fit(first, counts[:20] > 0, classes=[False, True])
+    clf.partial_fit(X[20:], counts[20:] > 0)  # ids up to 11 arrive later
+    assert clf.n_tokens_ == 12
+    assert clf.net_.module_.encoder.embedding.num_embeddings == 12
+    with pytest.raises(ValueError, match="token id 12"):
+        RNNClassifier(**FAST, embedding_dim=4, n_tokens=12).fit([np.array([1, 12])] * 2, [0, 1])
+    with pytest.raises(ValueError, match="n_tokens=12"):
+        clf.set_params(n_tokens=20, warm_start=True).fit(X, counts > 0)
 
 
 def test_embedding_size_cannot_change_on_warm_start():
