@@ -1,7 +1,7 @@
 """RNNClassifier: sequence classification with a recurrent network."""
 
 import numpy as np
-from scipy.special import log_softmax, softmax
+import torch
 from sklearn.base import ClassifierMixin, _fit_context
 from sklearn.metrics import accuracy_score
 from sklearn.utils._param_validation import StrOptions
@@ -257,7 +257,7 @@ class RNNClassifier(ClassifierMixin, SequenceEstimatorMixin, BaseRNN):
             or a list of arrays (n_timesteps_i, n_classes) for sequences of different lengths.
         """
         logits, restore = self._outputs(X)
-        return restore(softmax(logits.astype(np.float64), axis=-1))
+        return restore(_normalized(logits, torch.softmax))
 
     def predict_log_proba(self, X):
         """Logarithm of the class probabilities.
@@ -273,7 +273,7 @@ class RNNClassifier(ClassifierMixin, SequenceEstimatorMixin, BaseRNN):
             as in ``predict_proba``.
         """
         logits, restore = self._outputs(X)
-        return restore(log_softmax(logits.astype(np.float64), axis=-1))
+        return restore(_normalized(logits, torch.log_softmax))
 
     def score(self, X, y, sample_weight=None):
         """Mean accuracy on the given sequences and labels.
@@ -303,3 +303,8 @@ class RNNClassifier(ClassifierMixin, SequenceEstimatorMixin, BaseRNN):
         tags.classifier_tags.multi_class = True
         tags.classifier_tags.multi_label = False
         return tags
+
+
+def _normalized(logits, function):
+    """``torch.softmax`` or ``torch.log_softmax`` of float32 logits, in float64, over classes."""
+    return function(torch.from_numpy(logits).double(), dim=-1).numpy()

@@ -124,3 +124,11 @@ def test_dataset_batch_is_trimmed_to_its_longest_sequence():
     assert inputs["lengths"].tolist() == [2, 3]
     assert inputs["sample_weight"].shape == (2,)
     assert y.tolist() == [0, 2]
+
+
+def test_finite_values_whose_sum_overflows_are_accepted():
+    big = np.full((2, 3, 1), 3e38, dtype=np.float32)  # finite, but their float32 sum is inf
+    assert check_sequences(big, estimator_name="RNNClassifier").n_samples == 2
+    big[1, 2, 0] = np.inf
+    with pytest.raises(ValueError, match="Input X contains infinity"):
+        check_sequences(big, estimator_name="RNNClassifier")
