@@ -98,3 +98,38 @@ def test_huge_but_finite_values_do_not_leak_nan(Estimator):
     y = np.array([0, 1, 0]) if Estimator is RNNClassifier else np.array([1e300, -1e300, 0.0])
     est = Estimator(**TINY).fit(X, y)
     assert np.all(np.isfinite(est.transform(X)))
+
+
+@SETTINGS
+@given(sequence_inputs(), st.integers(0, 2**16), st.booleans())
+def test_per_step_classifier_random_inputs(data, seed, bidirectional):
+    X, n_samples = data
+    try:  # per-step labels as long as each sequence (unreadable X gets no labels: a clean error)
+        lengths = [len(seq) for seq in X] if isinstance(X, list) else [np.shape(X)[1]] * n_samples
+    except IndexError:
+        lengths = [0] * n_samples
+    rng = np.random.RandomState(seed)
+    y = [rng.randint(0, 2, size=length) for length in lengths]
+    tagger = RNNClassifier(**TINY, output="sequence", bidirectional=bidirectional)
+    tagger = _fit_predict(tagger, X, y)
+    if tagger is not None:
+        proba = tagger.predict_proba(X)
+        assert [len(steps) for steps in proba] == lengths
+        flat = np.concatenate(list(proba))
+        assert flat.shape[1] == len(tagger.classes_)
+        assert np.all(np.isfinite(flat))
+        np.testing.assert_allclose(flat.sum(axis=1), 1.0)
+
+
+@SETTINGS
+@given(st.lists(st.text(max_size=30), min_size=1, max_size=8), st.booleans())
+def test_tokenizer_round_trip_on_random_text(documents, lowercase):
+    from sklearn_rnn.preprocessing import SequenceTokenizer
+
+    tokenizer = SequenceTokenizer(lowercase=lowercase).fit(documents)
+    ids = tokenizer.transform(documents)
+    assert all(len(seq) >= 1 and seq.min() >= 1 for seq in ids)  # never the padding id
+    assert all(seq.max() < tokenizer.vocabulary_size_ for seq in ids)
+    split = tokenizer._splitter()
+    for document, tokens in zip(documents, tokenizer.inverse_transform(ids), strict=True):
+        assert tokens == (split(document) or [SequenceTokenizer.OOV_TOKEN])
