@@ -528,3 +528,15 @@ def test_early_stopping_after_epochs_without_validation():
     assert np.isnan(clf.validation_scores_[0])  # the partial_fit epoch had no validation
     assert len(clf.validation_scores_) == clf.n_iter_ == 3
     assert np.all(np.isfinite(clf.validation_scores_[1:]))
+
+
+@pytest.mark.parametrize(
+    "optimizer, implementation",
+    [("adam", "fused"), ("adamw", "fused"), ("sgd", "fused"), ("rmsprop", "foreach")],
+)
+def test_optimizers_use_torch_fastest_update(optimizer, implementation):
+    X, y = make_sequences(n_samples=20)
+    clf = RNNClassifier(**FAST, optimizer=optimizer).fit(X, y)
+    assert clf.net_.optimizer_.defaults[implementation] is True
+    loaded = pickle.loads(pickle.dumps(clf))
+    assert loaded.net_.optimizer_.defaults[implementation] is True
