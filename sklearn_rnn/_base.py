@@ -15,13 +15,12 @@ from sklearn.utils.validation import _check_sample_weight, check_consistent_leng
 from ._modules import CELLS, POOLINGS
 from ._sequences import (
     SequenceDataset,
-    check_feature_names,
-    check_n_features,
     check_sequences,
     check_step_targets,
     check_token_ids,
     pad_steps,
     restore_steps,
+    validate_features,
 )
 from ._training import (
     OPTIMIZERS,
@@ -389,7 +388,7 @@ class BaseRNN(
             self._check_frozen_params()
         sequences, y, static = self._training_data(X, y, first_fit)
         if not first_fit:
-            self._check_features(sequences)
+            validate_features(self, sequences, reset=False)
         per_step = self._output_per_step()
         if per_step:  # targets of all real steps, flat, encoded like per-sequence ones
             y = check_step_targets(y, sequences.lengths)
@@ -414,7 +413,7 @@ class BaseRNN(
             seed=self._rng.randint(np.iinfo(np.int32).max),
         )
         self._record_history(validated=valid_data is not None)
-        kept = self.best_epoch_ = kept_epoch(self.net_)
+        kept = self.best_epoch_
         if guard.interrupted_:
             warnings.warn(
                 f"Training was interrupted after {self.n_iter_} finished epoch(s); the "
@@ -447,11 +446,7 @@ class BaseRNN(
         return weights.astype(np.float32)
 
     def _initialize(self, sequences, n_outputs, n_static=0):
-        self.n_features_in_ = sequences.n_features
-        if sequences.feature_names is not None:
-            self.feature_names_in_ = sequences.feature_names
-        elif hasattr(self, "feature_names_in_"):
-            del self.feature_names_in_
+        validate_features(self, sequences, reset=True)
         self.device_ = resolve_device(self.device)
         self._rng = check_random_state(self.random_state)
         self._frozen = {name: _frozen(getattr(self, name)) for name in self._frozen_params}
@@ -540,10 +535,10 @@ class BaseRNN(
         history = self.net_.history
         self.n_iter_ = len(history)
         self.loss_curve_ = [float(row["train_loss"]) for row in history]
+        self.best_epoch_ = kept = kept_epoch(self.net_)
         if validated:
             # Epochs of earlier partial_fit / non-validated fits have no score.
             self.validation_scores_ = [float(row.get("valid_score", np.nan)) for row in history]
-            kept = kept_epoch(self.net_)
             self.best_validation_score_ = self.validation_scores_[kept - 1] if kept else None
         else:
             self.validation_scores_ = None
@@ -551,14 +546,9 @@ class BaseRNN(
 
     # Prediction ----------------------------------------------------------------
 
-    def _check_features(self, sequences):
-        name = type(self).__name__
-        check_n_features(sequences, self.n_features_in_, name)
-        check_feature_names(sequences, getattr(self, "feature_names_in_", None), name)
-
     def _dataset(self, X):
         sequences = self._validated_sequences(X)
-        self._check_features(sequences)
+        validate_features(self, sequences, reset=False)
         return SequenceDataset.from_sequences(sequences)
 
     def _outputs(self, X, *, encode=False):
@@ -713,11 +703,7 @@ def _step_statistics(sequences):
     Accumulates in float64 without a float64 copy of the data (equal-length
     data is not copied at all).
     """
-    values = sequences.values
-    if sequences.is_ragged:
-        steps = values[np.arange(values.shape[1])[None, :] < sequences.lengths[:, None]]
-    else:
-        steps = values.reshape(-1, values.shape[2])
+    steps = sequences.steps()
     mean = steps.mean(axis=0, dtype=np.float64)
     squares = np.zeros_like(mean)
     for chunk in np.array_split(steps, max(1, len(steps) // STATISTICS_CHUNK)):

@@ -58,6 +58,17 @@ class Sequences:
     def is_ragged(self):
         return bool(self.lengths.min() < self.values.shape[1])
 
+    def steps(self):
+        """Every real time step as a row, (lengths.sum(), n_features); a view for equal lengths."""
+        if self.is_ragged:
+            return self.values[real_step_mask(self.lengths, self.values.shape[1])]
+        return self.values.reshape(-1, self.n_features)
+
+
+def real_step_mask(lengths, max_length):
+    """Boolean mask (n_samples, max_length), True on real (non-padding) time steps."""
+    return np.arange(max_length)[None, :] < np.asarray(lengths)[:, None]
+
 
 def check_sequences(X, *, estimator_name, input_name="X"):
     """Validate sequence input and convert it to :class:`Sequences`.
@@ -224,6 +235,24 @@ def _as_steps(item, index, input_name):
             "sequence needs at least one time step with at least one feature."
         )
     return seq
+
+
+def validate_features(estimator, sequences, *, reset):
+    """Record (``reset=True``) or check the features per time step of ``estimator``.
+
+    Sets ``n_features_in_`` and, for sequences given as named DataFrames,
+    ``feature_names_in_``, as scikit-learn's ``validate_data`` does for tables.
+    """
+    name = type(estimator).__name__
+    if not reset:
+        check_n_features(sequences, estimator.n_features_in_, name)
+        check_feature_names(sequences, getattr(estimator, "feature_names_in_", None), name)
+        return
+    estimator.n_features_in_ = sequences.n_features
+    if sequences.feature_names is not None:
+        estimator.feature_names_in_ = sequences.feature_names
+    elif hasattr(estimator, "feature_names_in_"):
+        del estimator.feature_names_in_
 
 
 def check_n_features(sequences, n_features_in, estimator_name):
@@ -410,7 +439,7 @@ MAX_TOKEN_ID = 2**24 - 1
 def check_token_ids(sequences, n_tokens=None, *, input_name="X"):
     """Raise unless every time step holds one non-negative integer token id.
 
-    With ``n_tokens`` (fitted vocabulary size), ids must also be below it.
+    With ``n_tokens`` (the vocabulary size), ids must also be below it.
     """
     if sequences.n_features != 1:
         raise ValueError(
@@ -436,7 +465,6 @@ def check_token_ids(sequences, n_tokens=None, *, input_name="X"):
             "SequenceTokenizer's vocabulary_size_) when later data may hold ids the first "
             "fit did not see, or map unseen tokens to an out-of-vocabulary id."
         )
-    return largest + 1
 
 
 def check_step_targets(y, lengths, *, input_name="y"):
@@ -489,7 +517,7 @@ def pad_steps(flat, lengths, fill=0):
     """Flat per-step rows (lengths.sum(), ...) as a padded array (n, max_length, ...)."""
     lengths = np.asarray(lengths)
     padded = np.full((len(lengths), lengths.max(), *flat.shape[1:]), fill, dtype=flat.dtype)
-    padded[np.arange(lengths.max())[None, :] < lengths[:, None]] = flat
+    padded[real_step_mask(lengths, lengths.max())] = flat
     return padded
 
 

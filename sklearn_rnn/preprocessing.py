@@ -25,11 +25,10 @@ from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted
 
 from ._sequences import (
-    check_feature_names,
-    check_n_features,
     check_sequences,
     pad_steps,
     restore_steps,
+    validate_features,
 )
 
 __all__ = ["SequenceScaler", "SequenceTokenizer", "StepwiseTransformer"]
@@ -309,13 +308,7 @@ class _Layout:
 def _stack_steps(X, estimator_name):
     """All real time steps of X as rows (n_steps, n_features), their layout and names."""
     sequences = check_sequences(X, estimator_name=estimator_name)
-    values, lengths = sequences.values, sequences.lengths
-    if sequences.is_ragged:
-        steps = values[np.arange(values.shape[1])[None, :] < lengths[:, None]]
-    else:
-        steps = values.reshape(-1, values.shape[2])
-    layout = _Layout(lengths, sequences.univariate)
-    return steps, layout, sequences
+    return sequences.steps(), _Layout(sequences.lengths, sequences.univariate), sequences
 
 
 class _StepwiseBase(_SequencesOutMixin, TransformerMixin, BaseEstimator):
@@ -323,21 +316,15 @@ class _StepwiseBase(_SequencesOutMixin, TransformerMixin, BaseEstimator):
 
     def _fit_steps(self, X, transformer):
         steps, _, sequences = _stack_steps(X, type(self).__name__)
-        self.n_features_in_ = sequences.n_features
-        if sequences.feature_names is not None:
-            self.feature_names_in_ = sequences.feature_names
-        elif hasattr(self, "feature_names_in_"):
-            del self.feature_names_in_
+        validate_features(self, sequences, reset=True)
         return transformer.fit(steps)
 
     def _apply(self, X, method, *, check_features=True):
         """``method`` of the fitted 2-D transformer on every time step of X."""
         check_is_fitted(self)
-        name = type(self).__name__
-        steps, layout, sequences = _stack_steps(X, name)
+        steps, layout, sequences = _stack_steps(X, type(self).__name__)
         if check_features:
-            check_n_features(sequences, self.n_features_in_, name)
-            check_feature_names(sequences, getattr(self, "feature_names_in_", None), name)
+            validate_features(self, sequences, reset=False)
         return layout.restore(getattr(self._fitted_transformer(), method)(steps))
 
     def __sklearn_tags__(self):
