@@ -172,3 +172,23 @@ def test_pandas_output_of_per_step_features_is_refused_clearly():
     tagger = RNNClassifier(**dict(TAGGER, max_iter=1)).set_output(transform="pandas").fit(X, y)
     with pytest.raises(ValueError, match="features per time step"):
         tagger.transform(X)
+
+
+def test_validation_score_counts_real_steps_only():
+    from types import SimpleNamespace
+
+    from skorch.history import History
+
+    from sklearn_rnn._training import ValidationScore
+
+    net = SimpleNamespace(module_=SimpleNamespace(step_outputs=True), history=History())
+    net.history.new_epoch()
+    lengths = torch.tensor([2, 4])
+    y_true = torch.zeros((2, 4), dtype=torch.long)
+    y_true[0, 2:] = 1  # padding of the first sequence: labels never seen
+    logits = torch.tensor([[5.0, 0.0]]).repeat(2, 4, 1)  # class 0 everywhere
+    score = ValidationScore("accuracy")
+    score.on_epoch_begin(net)
+    score.on_batch_end(net, batch=({"lengths": lengths}, y_true), training=False, y_pred=logits)
+    score.on_epoch_end(net)
+    assert net.history[-1, "valid_score"] == 1.0  # 6 real steps, all right; padding ignored
