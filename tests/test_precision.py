@@ -45,6 +45,20 @@ def test_mixed_precision_runs_the_lstm_in_bfloat16():
     assert est.predict_proba(X[:4]).dtype == np.float64
 
 
+def test_float32_model_stays_float32_inside_a_callers_autocast():
+    est, X, _ = fitted(False)
+    seen = []
+    hook = est.net_.module_.encoder.rnn.forward_layers[0].register_forward_hook(
+        lambda module, inputs, outputs: seen.append(outputs[0].dtype)
+    )
+    with torch.autocast("cpu", dtype=torch.bfloat16):
+        inside = est.predict_proba(X[:4])
+    outside = est.predict_proba(X[:4])
+    hook.remove()
+    assert seen == [torch.float32, torch.float32]
+    np.testing.assert_array_equal(inside, outside)
+
+
 def test_mixed_precision_forecaster_and_pickle():
     import pickle
 

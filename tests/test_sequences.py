@@ -126,6 +126,31 @@ def test_dataset_batch_is_trimmed_to_its_longest_sequence():
     assert y.tolist() == [0, 2]
 
 
+@pytest.mark.parametrize("indices", [[4, 0, 3], [1, 2, 3], [2]])
+def test_dataset_batch_gathers_the_rows_of_every_tensor(indices):
+    # Shuffled (a gather) and consecutive (a slice) indices, per-step targets.
+    rng = np.random.default_rng(0)
+    lengths = [3, 7, 2, 5, 4]
+    seqs = check([rng.standard_normal((n, 2)) for n in lengths])
+    y = [rng.standard_normal(n) for n in lengths]
+    padded_y = np.zeros((5, 7))
+    for row, values in enumerate(y):
+        padded_y[row, : len(values)] = values
+    static = rng.standard_normal((5, 3))
+    weights = padded_y + 2.0  # per step, like the targets
+    data = SequenceDataset(seqs.values, seqs.lengths, padded_y, weights, static, step_targets=True)
+    inputs, targets = data.batch(np.array(indices))
+    longest = max(lengths[i] for i in indices)
+    np.testing.assert_array_equal(inputs["X"], seqs.values[indices, :longest])
+    np.testing.assert_array_equal(inputs["lengths"], np.array(lengths)[indices])
+    np.testing.assert_array_equal(inputs["static"], static[indices])
+    np.testing.assert_array_equal(inputs["sample_weight"], weights[indices, :longest])
+    np.testing.assert_array_equal(targets, padded_y[indices, :longest])
+    subset = data.subset(np.array(indices))
+    np.testing.assert_array_equal(subset.values, seqs.values[indices])
+    np.testing.assert_array_equal(subset.y, padded_y[indices])
+
+
 def test_finite_values_whose_sum_overflows_are_accepted():
     big = np.full((2, 3, 1), 3e38, dtype=np.float32)  # finite, but their float32 sum is inf
     assert check_sequences(big, estimator_name="RNNClassifier").n_samples == 2
