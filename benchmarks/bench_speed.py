@@ -7,8 +7,9 @@ size 64, a fixed number of epochs and no gradient clipping:
 
 * **lean**: a hand-written loop: ``torch.randperm`` + tensor slicing per batch,
   no DataLoader, no per-batch ``.item()``; inference under
-  ``torch.inference_mode()`` in large batches (the batch size RNNClassifier
-  itself picks for inference, at most 4096 sequences).
+  ``torch.inference_mode()`` in the batches RNNClassifier itself picks for
+  inference on the CPU (about 2**22 values in the LSTM's gate pre-activations,
+  at most 4096 sequences: 3276 for small, 327 for medium, 16 for long).
 * **RNNClassifier**: ``RNNClassifier(cell="lstm", bidirectional=False,
   pooling="last", max_iter=EPOCHS, batch_size=64, learning_rate_init=1e-3,
   alpha=0.0, max_grad_norm=None, early_stopping=False, n_iter_no_change=10**6,
@@ -80,6 +81,7 @@ from torch import nn
 
 from sklearn_rnn import RNNClassifier
 from sklearn_rnn._modules import SequenceNetwork
+from sklearn_rnn._training import inference_batch_size as library_inference_batch_size
 
 N_FEATURES = 8
 N_CLASSES = 2
@@ -109,6 +111,7 @@ QUICK_RAGGED = dict(n=256, low=10, high=90, equal=50, hidden=16, epochs=1, reps=
                     default_epochs=1)
 FULL_MIXED = dict(hidden=64, timesteps=50, n=10_000, epochs=2, reps=3)
 QUICK_MIXED = dict(hidden=16, timesteps=10, n=512, epochs=1, reps=1)
+ROUND_ORDER_SEED = 0
 SECTIONS = ("threads", "configs", "sweep", "ragged", "memory", "mixed")
 
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
@@ -150,9 +153,10 @@ def pad(sequences, max_length):
     return padded
 
 
-def inference_batch_size(timesteps):
-    """The inference batch RNNClassifier picks (sklearn_rnn._training), reused by lean."""
-    return int(np.clip(2**24 // (timesteps * max(N_FEATURES, 64)), 1, 4096))
+def inference_batch_size(timesteps, hidden):
+    """The inference batch RNNClassifier picks on the CPU (sklearn_rnn._training), reused
+    by lean: about 2**22 values in the widest activation (the LSTM's 4 x hidden gates)."""
+    return library_inference_batch_size(timesteps, network(hidden).encoder.step_width, "cpu")
 
 
 # The three methods --------------------------------------------------------------
@@ -195,7 +199,7 @@ def lean_fit(X, y, hidden, epochs, lengths=None, seed=0, fused=False):
 def lean_predict_proba(module, X):
     Xt = torch.from_numpy(X)
     n, timesteps, _ = Xt.shape
-    batch = inference_batch_size(timesteps)
+    batch = inference_batch_size(timesteps, module.encoder.rnn.hidden_size)
     module.eval()
     outputs = []
     with torch.inference_mode():
@@ -326,17 +330,33 @@ class Section:
     def median(self, kind, method):
         return statistics.median(getattr(self, kind)[method])
 
-    def paired_ratio(self, kind, method, reference):
-        """Median over rounds of method / reference within the same round."""
+    def paired_ratios(self, kind, method, reference):
+        """method / reference within each round."""
         ours, theirs = getattr(self, kind)[method], getattr(self, kind)[reference]
-        return statistics.median(a / b for a, b in zip(ours, theirs, strict=True))
+        return np.array([a / b for a, b in zip(ours, theirs, strict=True)])
+
+    def paired(self, kind, method, reference):
+        """The paired ratio with a bootstrap 95% interval of that median, as text."""
+        ratios = self.paired_ratios(kind, method, reference)
+        low, high = bootstrap_interval(ratios)
+        return f"{np.median(ratios):.2f}x [{low:.2f}-{high:.2f}]"
+
+
+def bootstrap_interval(values, resamples=2000, seed=0):
+    """Percentile bootstrap 95% interval of the median of ``values``."""
+    rng = np.random.default_rng(seed)
+    draws = rng.choice(values, size=(resamples, len(values)), replace=True)
+    return tuple(np.percentile(np.median(draws, axis=1), [2.5, 97.5]))
 
 
 def run_interleaved(methods, reps, fit_args, X_predict, with_predict=True):
-    """``fit_args[method]``: (function, args). Rounds of all methods, in order."""
+    """``fit_args[method]``: (function, args). Rounds of all methods, each round
+    in a new random order, so that no method always runs after the same one
+    (on 2 vCPUs a run's time depends on what ran just before)."""
     section = Section()
+    order_rng = np.random.default_rng(ROUND_ORDER_SEED)
     for rep in range(reps):
-        for method in methods:
+        for method in [methods[i] for i in order_rng.permutation(len(methods))]:
             function, args = fit_args[method]
             model, wall, foreign = timed(function, *args)
             section.add("fit", method, wall, foreign)
@@ -356,21 +376,22 @@ def ratio(value, reference):
 
 
 def section_table(section, methods, reference="lean", with_predict=True):
-    emit(f"| method | fit median (s) | fit / {reference} | paired fit / {reference} "
+    emit(f"| method | fit median (s) | fit / {reference} | paired fit / {reference} [95%] "
          f"| fit runs (s) | predict_proba median (s) | predict / {reference} "
-         f"| paired predict / {reference} | predict runs (s) | final-epoch train loss |")
+         f"| paired predict / {reference} [95%] | predict runs (s) "
+         "| final-epoch train loss |")
     emit("|---|---|---|---|---|---|---|---|---|---|")
     for method in methods:
         fit_median = section.median("fit", method)
         cells = [method, fmt(fit_median),
                  f"{ratio(fit_median, section.median('fit', reference)):.2f}x",
-                 f"{section.paired_ratio('fit', method, reference):.2f}x",
+                 section.paired("fit", method, reference),
                  section.runs("fit", method)]
         if with_predict:
             pred_median = section.median("predict", method)
             cells += [fmt(pred_median),
                       f"{ratio(pred_median, section.median('predict', reference)):.2f}x",
-                      f"{section.paired_ratio('predict', method, reference):.2f}x",
+                      section.paired("predict", method, reference),
                       section.runs("predict", method)]
         else:
             cells += ["-", "-", "-", "-"]
@@ -379,7 +400,9 @@ def section_table(section, methods, reference="lean", with_predict=True):
     emit()
     emit(f"Largest CPU time used by other processes during one timed run: "
          f"{section.foreign:.2f} s. {DISTURBED_NOTE} The paired ratio is the median over "
-         f"rounds of a run divided by the {reference} run of the same round.")
+         f"rounds of a run divided by the {reference} run of the same round; in brackets "
+         "a bootstrap 95% interval of that median. Runs are listed in round order; "
+         "within a round the methods ran in a random order.")
     emit()
 
 
@@ -425,8 +448,8 @@ def fixed_length_configs(configs):
         emit(f"## {name}: hidden_size={hidden}, T={timesteps}, {n} sequences, "
              f"{epochs} epochs, batch {BATCH_SIZE}, {reps} interleaved rounds")
         emit()
-        emit(f"Inference batch (lean and RNNClassifier): {inference_batch_size(timesteps)}; "
-             f"skorch: {BATCH_SIZE}.")
+        emit("Inference batch (lean and RNNClassifier): "
+             f"{inference_batch_size(timesteps, hidden)}; skorch: {BATCH_SIZE}.")
         emit()
         fit_args = {method: (FIT[method], (X, y, hidden, epochs)) for method in CONFIG_METHODS}
         section = run_interleaved(CONFIG_METHODS, reps, fit_args,
@@ -630,14 +653,16 @@ def summary(results, ragged_ratios):
             ours = section.median(kind, "RNNClassifier")
             to_lean = ratio(ours, section.median(kind, "lean"))
             to_skorch = ratio(ours, section.median(kind, "skorch"))
-            paired = section.paired_ratio(kind, "RNNClassifier", "lean")
-            cells.append(f"{to_lean:.2f}x (paired {paired:.2f}x) "
+            paired = section.paired(kind, "RNNClassifier", "lean")
+            cells.append(f"{to_lean:.2f}x (paired {paired}) "
                          f"{'PASS' if to_lean <= 1.10 else 'FAIL'}")
-            cells.append(f"{to_skorch:.2f}x {'PASS' if to_skorch < 1 else 'FAIL'}")
+            cells.append(f"{to_skorch:.2f}x (paired "
+                         f"{section.paired(kind, 'RNNClassifier', 'skorch')}) "
+                         f"{'PASS' if to_skorch < 1 else 'FAIL'}")
         fused = "lean, fused Adam"
         to_fused = ratio(section.median("fit", "RNNClassifier"), section.median("fit", fused))
         cells.append(f"{to_fused:.2f}x (paired "
-                     f"{section.paired_ratio('fit', 'RNNClassifier', fused):.2f}x)")
+                     f"{section.paired('fit', 'RNNClassifier', fused)})")
         emit("| " + " | ".join(cells) + " |")
     if ragged_ratios is None:
         emit()

@@ -91,6 +91,17 @@ class RecurrentEncoder(nn.Module):
             reset_recurrent_parameters(self.rnn, cell)
         self.attention = nn.Linear(self.output_size, 1) if pooling == "attention" else None
 
+    @property
+    def step_width(self):
+        """Values per sequence and step of the widest activation: a layer's gate
+        pre-activations (4 x hidden for an LSTM) or the concatenated directions."""
+        gates = max(
+            weight.shape[0]
+            for name, weight in self.rnn.named_parameters()
+            if name.rsplit(".", 1)[-1].startswith("weight_ih")
+        )
+        return max(gates, self.output_size)
+
     def forward(self, X, lengths):
         """Pooled representation of shape (batch, output_size).
 

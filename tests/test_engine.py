@@ -146,3 +146,29 @@ def test_engine_caches_are_not_pickled_and_rebuild():
     copy.fit(X, y)  # trains on: the caches come back for the unpickled net
     assert copy.net_._mean_criterion() is not est.net_._mean_criterion()
     assert copy.n_iter_ == est.n_iter_ + FAST["max_iter"]  # warm start adds epochs
+
+
+@pytest.mark.parametrize(
+    "cell, bidirectional, width",
+    [("lstm", False, 4 * 16), ("gru", True, 3 * 16), ("rnn", False, 16), ("rnn", True, 2 * 16)],
+)
+def test_step_width_is_the_widest_activation_per_step(cell, bidirectional, width):
+    from sklearn_rnn._modules import RecurrentEncoder
+
+    encoder = RecurrentEncoder(3, cell=cell, hidden_size=16, n_layers=2,
+                               bidirectional=bidirectional)
+    assert encoder.step_width == width  # gates, or both directions' outputs if wider
+
+
+def test_inference_batches_fit_the_cpu_caches_and_the_gpu_memory():
+    from sklearn_rnn._training import _inference_batch_size, inference_batch_size
+
+    assert inference_batch_size(20, 64, "cpu") == 2**22 // (20 * 64)
+    assert inference_batch_size(50, 256, "cpu") == 327  # a 64-unit LSTM, 50 steps
+    assert inference_batch_size(50, 256, "cuda") == 2**24 // (50 * 256)  # larger on a GPU
+    assert inference_batch_size(5, 64, "cpu") == 4096  # at most
+    assert inference_batch_size(10**6, 256, "cuda:1") == 1  # at least one sequence
+    X, y = make_sequences(n_samples=30)
+    est = RNNClassifier(**FAST, cell="lstm", bidirectional=False).fit(X, y)
+    dataset = SequenceDataset(X.astype(np.float32), np.full(30, 10))
+    assert _inference_batch_size(est.net_, dataset) == inference_batch_size(10, 32, "cpu")
