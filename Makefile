@@ -6,7 +6,7 @@ PIP := $(BIN)/python -m pip
 STAMP := $(VENV)/.installed
 DOCS_STAMP := $(VENV)/.installed-docs
 
-.PHONY: demo test lint docs bench-defaults bench-airline clean
+.PHONY: demo test lint docs bench-speed bench-defaults bench-airline clean
 
 $(STAMP): pyproject.toml constraints-cpu.txt
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,11 @@ $(DOCS_STAMP): $(STAMP)
 docs: $(DOCS_STAMP)
 	rm -rf docs/_build docs/generated docs/auto_examples docs/sg_execution_times.rst
 	OMP_NUM_THREADS=1 $(BIN)/sphinx-build -W --keep-going -b html docs docs/_build/html
+
+# Speed and memory against a lean torch loop and plain skorch, about 20 minutes;
+# options after ARGS=, e.g. make bench-speed ARGS="--threads 1 --sections configs".
+bench-speed: $(STAMP)
+	$(BIN)/python benchmarks/bench_speed.py $(ARGS)
 
 bench-defaults: $(STAMP)
 	$(BIN)/python benchmarks/bench_defaults.py

@@ -28,10 +28,17 @@ size 64, a fixed number of epochs and no gradient clipping:
   like-for-like comparison with ``randperm``), otherwise skorch defaults: its
   DataLoader and, at inference, ``batch_size=64``.
 
+The ``tasks`` section runs the same comparison for **RNNRegressor** (MSE, one
+target) and **RNNForecaster** (a long series, direct multi-step forecasts from
+windows normalized by their own mean and standard deviation), against the lean
+loop and plain ``skorch.NeuralNetRegressor`` on the same network; lean and skorch
+build and normalize the windows themselves inside their timed ``fit``.
+
 Timing: ``time.perf_counter`` around ``fit`` (from numpy arrays to a trained
 model, including each method's input conversion) and around ``predict_proba``
 on the training set. The methods are interleaved (lean, RNNClassifier, skorch,
-lean, ...), after one untimed warm-up of every method on tiny data. Every run
+lean, ...; each round in a new random order), after one untimed warm-up of every
+method on tiny data. Every run
 is listed, with medians and the ratio of medians to the lean loop. For every
 timed run the CPU seconds used by *other* processes (machine-wide busy time
 from ``/proc/stat`` minus this process's own) are recorded; the largest is
@@ -76,10 +83,10 @@ import numpy as np
 import sklearn
 import skorch
 import torch
-from skorch import NeuralNetClassifier
+from skorch import NeuralNetClassifier, NeuralNetRegressor
 from torch import nn
 
-from sklearn_rnn import RNNClassifier
+from sklearn_rnn import RNNClassifier, RNNForecaster, RNNRegressor
 from sklearn_rnn._modules import SequenceNetwork
 from sklearn_rnn._training import inference_batch_size as library_inference_batch_size
 
@@ -111,8 +118,10 @@ QUICK_RAGGED = dict(n=256, low=10, high=90, equal=50, hidden=16, epochs=1, reps=
                     default_epochs=1)
 FULL_MIXED = dict(hidden=64, timesteps=50, n=10_000, epochs=2, reps=3)
 QUICK_MIXED = dict(hidden=16, timesteps=10, n=512, epochs=1, reps=1)
+FULL_TASKS = dict(hidden=16, timesteps=20, n=20_000, lookback=20, horizon=3, epochs=5, reps=5)
+QUICK_TASKS = dict(hidden=8, timesteps=10, n=512, lookback=10, horizon=3, epochs=1, reps=1)
 ROUND_ORDER_SEED = 0
-SECTIONS = ("threads", "configs", "sweep", "ragged", "memory", "mixed")
+SECTIONS = ("threads", "configs", "tasks", "sweep", "ragged", "memory", "mixed")
 
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 DISTURBED_NOTE = ("Runs marked * had other processes using more than 0.05 CPU s + 5% of "
@@ -162,9 +171,9 @@ def inference_batch_size(timesteps, hidden):
 # The three methods --------------------------------------------------------------
 
 
-def network(hidden):
+def network(hidden, n_features=N_FEATURES, n_outputs=N_CLASSES):
     return SequenceNetwork(
-        N_FEATURES, N_CLASSES, cell="lstm", hidden_size=hidden, n_layers=1,
+        n_features, n_outputs, cell="lstm", hidden_size=hidden, n_layers=1,
         bidirectional=False, dropout=0.0, pooling="last",
     )
 
@@ -172,16 +181,19 @@ def network(hidden):
 def lean_fit(X, y, hidden, epochs, lengths=None, seed=0, fused=False):
     """Train ``network(hidden)``; ``lengths`` None means every sequence is full length."""
     torch.manual_seed(seed)
+    return lean_train(network(hidden), X, y, epochs, nn.CrossEntropyLoss(), lengths, fused)
+
+
+def lean_train(module, X, y, epochs, criterion, lengths=None, fused=False):
+    """The hand-written loop: randperm, slicing, Adam; returns the trained module."""
     Xt, yt = torch.from_numpy(X), torch.from_numpy(y)
     n, timesteps, _ = Xt.shape
     if lengths is None:
         lengths_t = torch.full((n,), timesteps, dtype=torch.int64)
     else:
         lengths_t = torch.from_numpy(lengths)
-    module = network(hidden)
     module.train()
     optimizer = torch.optim.Adam(module.parameters(), lr=LEARNING_RATE, fused=fused or None)
-    criterion = nn.CrossEntropyLoss()
     for _ in range(epochs):
         order = torch.randperm(n)
         total = torch.zeros(())
@@ -196,22 +208,28 @@ def lean_fit(X, y, hidden, epochs, lengths=None, seed=0, fused=False):
     return module
 
 
-def lean_predict_proba(module, X):
+def lean_outputs(module, X, activation=None):
+    """The module's outputs in the inference batches RNNClassifier uses."""
     Xt = torch.from_numpy(X)
     n, timesteps, _ = Xt.shape
-    batch = inference_batch_size(timesteps, module.encoder.rnn.hidden_size)
+    batch = library_inference_batch_size(timesteps, module.encoder.step_width, "cpu")
     module.eval()
     outputs = []
     with torch.inference_mode():
         for start in range(0, n, batch):
             chunk = Xt[start : start + batch]
             lengths = torch.full((len(chunk),), timesteps, dtype=torch.int64)
-            outputs.append(torch.softmax(module(chunk, lengths), dim=1))
+            output = module(chunk, lengths)
+            outputs.append(output if activation is None else activation(output))
     return torch.cat(outputs).numpy()
 
 
-def rnn_estimator(hidden, epochs):
-    return RNNClassifier(
+def lean_predict_proba(module, X):
+    return lean_outputs(module, X, functools.partial(torch.softmax, dim=1))
+
+
+def estimator_params(hidden, epochs):
+    return dict(
         cell="lstm", hidden_size=hidden, bidirectional=False, pooling="last",
         max_iter=epochs, batch_size=BATCH_SIZE, learning_rate_init=LEARNING_RATE,
         alpha=0.0, max_grad_norm=None, early_stopping=False, n_iter_no_change=10**6,
@@ -219,20 +237,23 @@ def rnn_estimator(hidden, epochs):
     )
 
 
-def rnn_fit(X, y, hidden, epochs):
-    est = rnn_estimator(hidden, epochs).fit(X, y)
+def checked(est, epochs):
     if est.n_iter_ != epochs:
-        raise RuntimeError(f"RNNClassifier ran {est.n_iter_} epochs, not {epochs}")
+        raise RuntimeError(f"{type(est).__name__} ran {est.n_iter_} epochs, not {epochs}")
     est.final_loss_ = est.loss_curve_[-1]
     return est
+
+
+def rnn_fit(X, y, hidden, epochs):
+    return checked(RNNClassifier(**estimator_params(hidden, epochs)).fit(X, y), epochs)
 
 
 class FullLengthNetwork(nn.Module):
     """SequenceNetwork whose forward takes one X tensor (every sequence full length)."""
 
-    def __init__(self, hidden):
+    def __init__(self, hidden, n_features=N_FEATURES, n_outputs=N_CLASSES):
         super().__init__()
-        self.network = network(hidden)
+        self.network = network(hidden, n_features, n_outputs)
 
     def forward(self, X):
         lengths = torch.full((X.shape[0],), X.shape[1], dtype=torch.int64)
@@ -349,7 +370,7 @@ def bootstrap_interval(values, resamples=2000, seed=0):
     return tuple(np.percentile(np.median(draws, axis=1), [2.5, 97.5]))
 
 
-def run_interleaved(methods, reps, fit_args, X_predict, with_predict=True):
+def run_interleaved(methods, reps, fit_args, X_predict, with_predict=True, predictors=None):
     """``fit_args[method]``: (function, args). Rounds of all methods, each round
     in a new random order, so that no method always runs after the same one
     (on 2 vCPUs a run's time depends on what ran just before)."""
@@ -363,9 +384,12 @@ def run_interleaved(methods, reps, fit_args, X_predict, with_predict=True):
             section.loss.setdefault(method, []).append(getattr(model, "final_loss_", np.nan))
             line = f"  round {rep + 1} {method:<22} fit {fmt(wall)} s"
             if with_predict:
-                _, pwall, pforeign = timed(predict_proba, method, model, X_predict[method])
+                if predictors is None:
+                    _, pwall, pforeign = timed(predict_proba, method, model, X_predict[method])
+                else:
+                    _, pwall, pforeign = timed(predictors[method], model, X_predict[method])
                 section.add("predict", method, pwall, pforeign)
-                line += f", predict_proba {fmt(pwall)} s"
+                line += f", predict {fmt(pwall)} s"
             print(line + f" (other processes: {foreign:.2f} CPU s)", flush=True)
             del model
     return section
@@ -375,9 +399,10 @@ def ratio(value, reference):
     return value / reference if reference > 0 else float("nan")
 
 
-def section_table(section, methods, reference="lean", with_predict=True):
+def section_table(section, methods, reference="lean", with_predict=True,
+                  predict="predict_proba"):
     emit(f"| method | fit median (s) | fit / {reference} | paired fit / {reference} [95%] "
-         f"| fit runs (s) | predict_proba median (s) | predict / {reference} "
+         f"| fit runs (s) | {predict} median (s) | predict / {reference} "
          f"| paired predict / {reference} [95%] | predict runs (s) "
          "| final-epoch train loss |")
     emit("|---|---|---|---|---|---|---|---|---|---|")
@@ -493,14 +518,8 @@ def sweep(spec):
 
 
 def mixed_fit(X, y, hidden, epochs, cell, mixed_precision):
-    est = RNNClassifier(
-        cell=cell, hidden_size=hidden, bidirectional=False, pooling="last",
-        max_iter=epochs, batch_size=BATCH_SIZE, learning_rate_init=LEARNING_RATE,
-        alpha=0.0, max_grad_norm=None, early_stopping=False, n_iter_no_change=10**6,
-        tol=0.0, device="cpu", random_state=0, mixed_precision=mixed_precision,
-    ).fit(X, y)
-    est.final_loss_ = est.loss_curve_[-1]
-    return est
+    params = dict(estimator_params(hidden, epochs), cell=cell, mixed_precision=mixed_precision)
+    return checked(RNNClassifier(**params).fit(X, y), epochs)
 
 
 def mixed_precision(spec):
@@ -580,6 +599,154 @@ def ragged(spec):
     return lstm_ratio, default_ratio
 
 
+# Regression and forecasting ------------------------------------------------------
+#
+# The same comparison for RNNRegressor and RNNForecaster: lean loop (MSE), the
+# estimator, and plain skorch NeuralNetRegressor, on the same network with one
+# output per target value. Timed from numpy inputs to a trained model and to
+# predictions in the caller's units.
+
+
+def skorch_regressor(X, y, hidden, epochs, n_features, n_outputs):
+    torch.manual_seed(0)
+    net = NeuralNetRegressor(
+        FullLengthNetwork, module__hidden=hidden, module__n_features=n_features,
+        module__n_outputs=n_outputs, criterion=nn.MSELoss, optimizer=torch.optim.Adam,
+        lr=LEARNING_RATE, batch_size=BATCH_SIZE, max_epochs=epochs, train_split=None,
+        iterator_train__shuffle=True, device="cpu", verbose=0,
+    ).fit(X, y)
+    net.final_loss_ = net.history[-1, "train_loss"]
+    return net
+
+
+def make_regression(n, timesteps, seed=0):
+    """make_data's sequences; target: the sum of all values, scaled to unit variance."""
+    X, _ = make_data(n, timesteps, seed)
+    return X, (X.sum(axis=(1, 2)) / np.sqrt(timesteps * N_FEATURES)).astype(np.float32)
+
+
+def regression_methods(hidden, epochs):
+    """{method: (fit(X, y), predict(model, X))} for sequence regression."""
+
+    def lean(X, y):
+        torch.manual_seed(0)
+        return lean_train(network(hidden, n_outputs=1), X, y[:, None], epochs, nn.MSELoss())
+
+    def estimator(X, y):
+        return checked(RNNRegressor(**estimator_params(hidden, epochs)).fit(X, y), epochs)
+
+    def plain(X, y):
+        return skorch_regressor(X, y[:, None], hidden, epochs, N_FEATURES, 1)
+
+    return {
+        "lean": (lean, lambda model, X: lean_outputs(model, X)[:, 0]),
+        "RNNRegressor": (estimator, lambda model, X: model.predict(X)),
+        "skorch": (plain, lambda model, X: model.predict(X)[:, 0]),
+    }
+
+
+def make_series(n_windows, lookback, horizon, seed=0):
+    """A noisy seasonal series with a trend, long enough for ``n_windows`` training windows."""
+    rng = np.random.default_rng(seed)
+    t = np.arange(n_windows + lookback + horizon - 1)
+    return np.sin(t / 8.0) + 0.001 * t + 0.2 * rng.standard_normal(len(t))
+
+
+def window_view(series, lookback):
+    """Every full window of ``series`` normalized by its own mean and standard deviation
+    (RNNForecaster's ``normalize="window"``): (n, lookback, 1) float32, loc, scale."""
+    windows = np.lib.stride_tricks.sliding_window_view(series, lookback)
+    loc = windows.mean(axis=1, keepdims=True)
+    spread = windows.std(axis=1, keepdims=True)
+    scale = np.where(spread > 1e-8 * (1.0 + np.abs(loc)), spread, 1.0)
+    return ((windows - loc) / scale)[:, :, None].astype(np.float32), loc, scale
+
+
+def training_windows(series, lookback, horizon):
+    """Inputs and the next ``horizon`` values, both in each window's normalized units."""
+    X, loc, scale = window_view(series[:-horizon], lookback)
+    future = np.lib.stride_tricks.sliding_window_view(series[lookback:], horizon)
+    return X, ((future - loc) / scale).astype(np.float32)
+
+
+def forecasting_methods(hidden, epochs, lookback, horizon):
+    """{method: (fit(series, None), predict(model, series))}: direct multi-step forecasts.
+
+    RNNForecaster.predict(series) forecasts from every row (a rolling-origin backtest);
+    lean and skorch forecast from every full window, i.e. ``lookback - 1`` fewer rows.
+    """
+
+    def backtest(outputs, series):
+        _, loc, scale = window_view(series, lookback)
+        return outputs * scale + loc
+
+    def lean(series, _):
+        X, y = training_windows(series, lookback, horizon)
+        torch.manual_seed(0)
+        module = network(hidden, n_features=1, n_outputs=horizon)
+        return lean_train(module, X, y, epochs, nn.MSELoss())
+
+    def lean_predict(model, series):
+        return backtest(lean_outputs(model, window_view(series, lookback)[0]), series)
+
+    def estimator(series, _):
+        params = estimator_params(hidden, epochs)
+        return checked(RNNForecaster(lookback=lookback, horizon=horizon, **params).fit(series),
+                       epochs)
+
+    def plain(series, _):
+        return skorch_regressor(*training_windows(series, lookback, horizon), hidden, epochs,
+                                1, horizon)
+
+    def plain_predict(model, series):
+        return backtest(model.predict(window_view(series, lookback)[0]), series)
+
+    return {
+        "lean": (lean, lean_predict),
+        "RNNForecaster": (estimator, lambda model, series: model.predict(series)),
+        "skorch": (plain, plain_predict),
+    }
+
+
+def run_task(methods, data, reps):
+    """Interleaved rounds (random order per round) of fit and predict for a task."""
+    fit_args = {name: (fit, data) for name, (fit, _) in methods.items()}
+    predictors = {name: predict for name, (_, predict) in methods.items()}
+    return run_interleaved(tuple(methods), reps, fit_args, dict.fromkeys(methods, data[0]),
+                           predictors=predictors)
+
+
+def regression_and_forecasting(spec):
+    hidden, epochs, reps, n = spec["hidden"], spec["epochs"], spec["reps"], spec["n"]
+    timesteps, lookback, horizon = spec["timesteps"], spec["lookback"], spec["horizon"]
+    emit(f"## RNNRegressor: hidden_size={hidden}, T={timesteps}, {n} sequences, one target, "
+         f"{epochs} epochs, batch {BATCH_SIZE}, {reps} interleaved rounds")
+    emit()
+    emit("Target: the sum of all values, scaled to unit variance. lean and skorch train with "
+         "`nn.MSELoss` on the raw target; RNNRegressor standardizes it (and undoes that at "
+         "predict). Predict: `predict` on the training set.")
+    emit()
+    regression = run_task(regression_methods(hidden, epochs), make_regression(n, timesteps),
+                          reps)
+    section_table(regression, ("lean", "RNNRegressor", "skorch"), predict="predict")
+    emit(f"## RNNForecaster: hidden_size={hidden}, lookback={lookback}, horizon={horizon}, "
+         f"a series of {n + lookback + horizon - 1} steps ({n} training windows), "
+         f"{epochs} epochs, batch {BATCH_SIZE}, {reps} interleaved rounds")
+    emit()
+    emit("Every method builds the training windows from the series inside its timed fit and "
+         "normalizes each window by its own mean and standard deviation (RNNForecaster's "
+         "default `normalize=\"window\"`), direct strategy, one output per horizon step, "
+         "`nn.MSELoss`. Predict: a rolling-origin backtest of the training series (forecasts "
+         "from every full window, denormalized; RNNForecaster also forecasts from the first "
+         f"{lookback - 1} rows with shorter windows).")
+    emit()
+    series = make_series(n, lookback, horizon)
+    forecasting = run_task(forecasting_methods(hidden, epochs, lookback, horizon),
+                           (series, None), reps)
+    section_table(forecasting, ("lean", "RNNForecaster", "skorch"), predict="predict")
+    return {"RNNRegressor": regression, "RNNForecaster": forecasting}
+
+
 # Peak memory in subprocesses ------------------------------------------------------
 
 
@@ -640,30 +807,35 @@ def memory(configs, threads):
 # Summary, environment, profile ----------------------------------------------------
 
 
-def summary(results, ragged_ratios):
+def target_cells(section, estimator):
+    """fit and predict of ``estimator`` against lean (<= 1.10x) and skorch (< 1)."""
+    cells = []
+    for kind in ("fit", "predict"):
+        ours = section.median(kind, estimator)
+        to_lean = ratio(ours, section.median(kind, "lean"))
+        to_skorch = ratio(ours, section.median(kind, "skorch"))
+        cells.append(f"{to_lean:.2f}x (paired {section.paired(kind, estimator, 'lean')}) "
+                     f"{'PASS' if to_lean <= 1.10 else 'FAIL'}")
+        cells.append(f"{to_skorch:.2f}x (paired {section.paired(kind, estimator, 'skorch')}) "
+                     f"{'PASS' if to_skorch < 1 else 'FAIL'}")
+    return cells
+
+
+def summary(results, ragged_ratios, tasks=None):
     emit("## Targets")
     emit()
-    emit("| config | RNNClassifier fit / lean (<= 1.10x) | RNNClassifier fit / skorch (< 1) "
-         "| RNNClassifier predict / lean (<= 1.10x) | RNNClassifier predict / skorch (< 1) "
-         "| RNNClassifier fit / lean with fused Adam |")
-    emit("|---|---|---|---|---|---|")
+    emit("| config | estimator | fit / lean (<= 1.10x) | fit / skorch (< 1) "
+         "| predict / lean (<= 1.10x) | predict / skorch (< 1) | fit / lean with fused Adam |")
+    emit("|---|---|---|---|---|---|---|")
+    fused = "lean, fused Adam"
     for name, section in results.items():
-        cells = [name]
-        for kind in ("fit", "predict"):
-            ours = section.median(kind, "RNNClassifier")
-            to_lean = ratio(ours, section.median(kind, "lean"))
-            to_skorch = ratio(ours, section.median(kind, "skorch"))
-            paired = section.paired(kind, "RNNClassifier", "lean")
-            cells.append(f"{to_lean:.2f}x (paired {paired}) "
-                         f"{'PASS' if to_lean <= 1.10 else 'FAIL'}")
-            cells.append(f"{to_skorch:.2f}x (paired "
-                         f"{section.paired(kind, 'RNNClassifier', 'skorch')}) "
-                         f"{'PASS' if to_skorch < 1 else 'FAIL'}")
-        fused = "lean, fused Adam"
         to_fused = ratio(section.median("fit", "RNNClassifier"), section.median("fit", fused))
-        cells.append(f"{to_fused:.2f}x (paired "
-                     f"{section.paired('fit', 'RNNClassifier', fused)})")
+        cells = [name, "RNNClassifier", *target_cells(section, "RNNClassifier"),
+                 f"{to_fused:.2f}x (paired {section.paired('fit', 'RNNClassifier', fused)})"]
         emit("| " + " | ".join(cells) + " |")
+    for estimator, section in (tasks or {}).items():
+        emit("| " + " | ".join(["small", estimator, *target_cells(section, estimator), "-"])
+             + " |")
     if ragged_ratios is None:
         emit()
         return
@@ -776,6 +948,9 @@ def main():
         thread_check(args.quick)
     torch.set_num_threads(args.threads)
     results = fixed_length_configs(configs) if "configs" in sections else {}
+    tasks = {}
+    if "tasks" in sections:
+        tasks = regression_and_forecasting(QUICK_TASKS if args.quick else FULL_TASKS)
     if "sweep" in sections:
         sweep(QUICK_SWEEP if args.quick else FULL_SWEEP)
     ragged_ratios = None
@@ -786,7 +961,7 @@ def main():
     if "memory" in sections:
         memory(configs, args.threads)
     summary({name: results[name] for name in ("small", "medium") if name in results},
-            ragged_ratios)
+            ragged_ratios, tasks)
     emit(f"Total benchmark time: {time.perf_counter() - started:.0f} s.")
     if args.out:
         Path(args.out).write_text("\n".join(LINES) + "\n")
