@@ -93,14 +93,15 @@ class RecurrentEncoder(nn.Module):
 
     @property
     def step_width(self):
-        """Values per sequence and step of the widest activation: a layer's gate
-        pre-activations (4 x hidden for an LSTM) or the concatenated directions."""
-        gates = max(
-            weight.shape[0]
+        """Values per sequence and step of the widest activation: a layer's input
+        (features or token embeddings), its gate pre-activations (4 x hidden for an
+        LSTM) or the concatenated directions."""
+        layers = max(
+            max(weight.shape)  # (gates, layer input)
             for name, weight in self.rnn.named_parameters()
             if name.rsplit(".", 1)[-1].startswith("weight_ih")
         )
-        return max(gates, self.output_size)
+        return max(layers, self.output_size)
 
     def forward(self, X, lengths):
         """Pooled representation of shape (batch, output_size).

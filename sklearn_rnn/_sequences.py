@@ -323,7 +323,7 @@ class SequenceDataset(torch.utils.data.Dataset):
         return self.batch(np.atleast_1d(index))
 
     def subset(self, indices):
-        index = torch.as_tensor(indices, dtype=torch.int64)
+        index = torch.from_numpy(np.arange(len(self))[indices])  # masks, negative indices
         return SequenceDataset(
             _rows(self.values, index),
             _rows(self.lengths, index),

@@ -47,13 +47,6 @@ OPTIMIZER_IMPLEMENTATION = {
     "rmsprop": {"foreach": True},
 }
 
-# Callbacks that read the history only at the end of an epoch (the progress
-# bar and user callbacks may read batch losses as they come).
-INTERNAL_CALLBACKS = frozenset({
-    "epoch_timer", "train_loss", "valid_loss", "valid_score", "print_log",
-    "last_complete_epoch", "stopping", "gradient_clipping",
-})
-
 # Inference batches hold about this many values (sequences x steps x the
 # network's step width) in their widest activation. On the CPU, 2**22 float32
 # (16 MB) keeps it near the size of the caches: a 64-unit LSTM on 50 steps
@@ -180,6 +173,14 @@ class Stopping(EarlyStopping):
             super().on_train_end(net, **kwargs)
 
 
+# The net's own callbacks, which read the history only at the end of an epoch
+# (the progress bar and user callbacks may read batch losses as they come).
+EPOCH_END_READERS = frozenset({
+    EpochTimer, PassthroughScoring, ValidationScore, PrintLog, LastCompleteEpoch, Stopping,
+    GradientNormClipping,
+})
+
+
 def _handles(callback, method_name):
     """Whether ``callback`` does something at ``method_name`` (not Callback's no-op)."""
     if method_name in vars(callback):
@@ -233,10 +234,10 @@ class SequenceNet(NeuralNet):
     def _listeners(self, method_name):
         """The bound ``method_name`` of every callback that defines it."""
         callbacks = self.callbacks_
-        cache = self.__dict__.get("_listener_cache")
+        cache = self.__dict__.get("_listener_cache_")
         if cache is None or cache[0] is not callbacks or cache[1] != len(callbacks):
             # skorch replaces callbacks_ (initialize, set_params) or clears it.
-            cache = self._listener_cache = (callbacks, len(callbacks), {})
+            cache = self._listener_cache_ = (callbacks, len(callbacks), {})
         listeners = cache[2].get(method_name)
         if listeners is None:
             listeners = cache[2][method_name] = [
@@ -249,16 +250,16 @@ class SequenceNet(NeuralNet):
     def _mean_criterion(self):
         """``criterion_`` with ``reduction="mean"``: the mean of its per-term losses
         in one kernel, whose backward costs about half that of ``"none"`` + mean."""
-        cache = self.__dict__.get("_mean_criterion_cache")
+        cache = self.__dict__.get("_mean_criterion_cache_")
         if cache is None or cache[0] is not self.criterion_:
             mean = copy.copy(self.criterion_)  # shares the criterion's buffers
             mean.reduction = "mean"
-            cache = self._mean_criterion_cache = (self.criterion_, mean)
+            cache = self._mean_criterion_cache_ = (self.criterion_, mean)
         return cache[1]
 
     def __getstate__(self):
         state = super().__getstate__()
-        for cache in ("_listener_cache", "_mean_criterion_cache"):
+        for cache in ("_listener_cache_", "_mean_criterion_cache_"):
             state.pop(cache, None)
         return state
 
@@ -294,7 +295,7 @@ class SequenceNet(NeuralNet):
     def _defers_batch_losses(self):
         if torch.device(self.device).type == "cpu":
             return False  # reading a CPU scalar costs nothing
-        return all(name in INTERNAL_CALLBACKS for name, _ in self.callbacks_)
+        return all(type(callback) in EPOCH_END_READERS for _, callback in self.callbacks_)
 
     def train_step_single(self, batch, **fit_params):
         self._set_training(True)

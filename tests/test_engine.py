@@ -93,7 +93,9 @@ def test_batch_losses_are_deferred_only_on_accelerators_without_readers():
     assert not net._defers_batch_losses()  # CPU: reading a scalar costs nothing
     net.device = "cuda"  # only the decision is checked; nothing runs
     assert net._defers_batch_losses()
-    for params in (dict(verbose=1), dict(callbacks=[BatchCounter()])):
+    user_named_like_ours = [("gradient_clipping", BatchCounter())]  # max_grad_norm=None
+    for params in (dict(verbose=1), dict(callbacks=[BatchCounter()]),
+                   dict(callbacks=user_named_like_ours, max_grad_norm=None)):
         other = RNNClassifier(**FAST, **params).fit(X, y).net_
         other.device = "cuda"  # a progress bar or user callback may read them per batch
         assert not other._defers_batch_losses()
@@ -137,11 +139,11 @@ def test_quantile_loss_mean_matches_its_terms():
 def test_engine_caches_are_not_pickled_and_rebuild():
     X, y = make_sequences(n_samples=30)
     est = RNNClassifier(**FAST, warm_start=True).fit(X, y)
-    assert "_mean_criterion_cache" in est.net_.__dict__
-    assert "_listener_cache" in est.net_.__dict__
+    assert "_mean_criterion_cache_" in est.net_.__dict__
+    assert "_listener_cache_" in est.net_.__dict__
     copy = pickle.loads(pickle.dumps(est))
-    assert "_mean_criterion_cache" not in copy.net_.__dict__
-    assert "_listener_cache" not in copy.net_.__dict__
+    assert "_mean_criterion_cache_" not in copy.net_.__dict__
+    assert "_listener_cache_" not in copy.net_.__dict__
     np.testing.assert_array_equal(copy.predict_proba(X), est.predict_proba(X))
     copy.fit(X, y)  # trains on: the caches come back for the unpickled net
     assert copy.net_._mean_criterion() is not est.net_._mean_criterion()
@@ -158,6 +160,14 @@ def test_step_width_is_the_widest_activation_per_step(cell, bidirectional, width
     encoder = RecurrentEncoder(3, cell=cell, hidden_size=16, n_layers=2,
                                bidirectional=bidirectional)
     assert encoder.step_width == width  # gates, or both directions' outputs if wider
+
+
+def test_step_width_counts_wide_inputs_and_embeddings():
+    from sklearn_rnn._modules import RecurrentEncoder
+
+    assert RecurrentEncoder(2000, cell="gru", hidden_size=16).step_width == 2000
+    tokens = RecurrentEncoder(1, hidden_size=8, n_tokens=50, embedding_dim=300)
+    assert tokens.step_width == 300
 
 
 def test_inference_batches_fit_the_cpu_caches_and_the_gpu_memory():

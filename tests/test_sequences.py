@@ -146,9 +146,15 @@ def test_dataset_batch_gathers_the_rows_of_every_tensor(indices):
     np.testing.assert_array_equal(inputs["static"], static[indices])
     np.testing.assert_array_equal(inputs["sample_weight"], weights[indices, :longest])
     np.testing.assert_array_equal(targets, padded_y[indices, :longest])
-    subset = data.subset(np.array(indices))
-    np.testing.assert_array_equal(subset.values, seqs.values[indices])
-    np.testing.assert_array_equal(subset.y, padded_y[indices])
+    mask = np.isin(np.arange(5), indices)
+    for selection, rows in ((np.array(indices), indices), (mask, np.flatnonzero(mask)),
+                            (np.array(indices) - 5, indices)):  # masks and negative indices too
+        subset = data.subset(selection)
+        np.testing.assert_array_equal(subset.values, seqs.values[rows])
+        np.testing.assert_array_equal(subset.lengths, np.array(lengths)[rows])
+        np.testing.assert_array_equal(subset.y, padded_y[rows])
+        np.testing.assert_array_equal(subset.sample_weight, weights[rows])
+        np.testing.assert_array_equal(subset.static, static[rows])
 
 
 def test_finite_values_whose_sum_overflows_are_accepted():
