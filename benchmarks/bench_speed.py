@@ -260,18 +260,24 @@ class FullLengthNetwork(nn.Module):
         return self.network(X, lengths)
 
 
-def skorch_fit(X, y, hidden, epochs):
+def skorch_net(net_class, criterion, X, y, hidden, epochs, n_features=N_FEATURES,
+               n_outputs=N_CLASSES):
+    """Plain skorch around ``FullLengthNetwork``, shuffled batches, no validation split."""
     torch.manual_seed(0)
-    net = NeuralNetClassifier(
-        FullLengthNetwork, module__hidden=hidden, criterion=nn.CrossEntropyLoss,
-        optimizer=torch.optim.Adam, lr=LEARNING_RATE, batch_size=BATCH_SIZE,
-        max_epochs=epochs, train_split=None, iterator_train__shuffle=True,
-        device="cpu", verbose=0,
+    net = net_class(
+        FullLengthNetwork, module__hidden=hidden, module__n_features=n_features,
+        module__n_outputs=n_outputs, criterion=criterion, optimizer=torch.optim.Adam,
+        lr=LEARNING_RATE, batch_size=BATCH_SIZE, max_epochs=epochs, train_split=None,
+        iterator_train__shuffle=True, device="cpu", verbose=0,
     ).fit(X, y)
     if len(net.history) != epochs:
         raise RuntimeError(f"skorch ran {len(net.history)} epochs, not {epochs}")
     net.final_loss_ = net.history[-1, "train_loss"]
     return net
+
+
+def skorch_fit(X, y, hidden, epochs):
+    return skorch_net(NeuralNetClassifier, nn.CrossEntropyLoss, X, y, hidden, epochs)
 
 
 FIT = {
@@ -543,11 +549,7 @@ def mixed_precision(spec):
 
 def default_fit(X, y, epochs):
     est = RNNClassifier(max_iter=epochs, early_stopping=False, random_state=0, device="cpu")
-    est.fit(X, y)
-    if est.n_iter_ != epochs:
-        raise RuntimeError(f"RNNClassifier ran {est.n_iter_} epochs, not {epochs}")
-    est.final_loss_ = est.loss_curve_[-1]
-    return est
+    return checked(est.fit(X, y), epochs)
 
 
 def ragged(spec):
@@ -608,15 +610,8 @@ def ragged(spec):
 
 
 def skorch_regressor(X, y, hidden, epochs, n_features, n_outputs):
-    torch.manual_seed(0)
-    net = NeuralNetRegressor(
-        FullLengthNetwork, module__hidden=hidden, module__n_features=n_features,
-        module__n_outputs=n_outputs, criterion=nn.MSELoss, optimizer=torch.optim.Adam,
-        lr=LEARNING_RATE, batch_size=BATCH_SIZE, max_epochs=epochs, train_split=None,
-        iterator_train__shuffle=True, device="cpu", verbose=0,
-    ).fit(X, y)
-    net.final_loss_ = net.history[-1, "train_loss"]
-    return net
+    return skorch_net(NeuralNetRegressor, nn.MSELoss, X, y, hidden, epochs, n_features,
+                      n_outputs)
 
 
 def make_regression(n, timesteps, seed=0):
