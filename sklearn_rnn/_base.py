@@ -1,6 +1,5 @@
 """BaseRNN: shared parameters, constraints, the one fit path, transform and tags."""
 
-import warnings
 from abc import ABCMeta, abstractmethod
 from numbers import Integral, Real
 
@@ -34,6 +33,7 @@ from ._training import (
     split_validation,
     train,
 )
+from ._warnings import warn
 
 # Default training-set size from which early_stopping="auto" holds out a
 # validation set (see docs/defaults.md for the measurements behind it).
@@ -415,20 +415,17 @@ class BaseRNN(
         self._record_history(validated=valid_data is not None)
         kept = self.best_epoch_
         if guard.interrupted_:
-            warnings.warn(
+            warn(
                 f"Training was interrupted after {self.n_iter_} finished epoch(s); the "
                 f"model keeps the weights of epoch {kept}.",
-                UserWarning,
-                stacklevel=4,
             )
         if guard.diverged_:
-            warnings.warn(
+            warn(
                 f"Training diverged: the loss or the weights became NaN or infinite in "
                 f"epoch {self.n_iter_ + 1}, so training stopped; the model keeps the weights "
                 f"of epoch {kept} (the initial weights if 0). Lower learning_rate_init or "
                 "max_grad_norm.",
                 ConvergenceWarning,
-                stacklevel=4,
             )
         return self
 

@@ -14,6 +14,7 @@ from sklearn.utils.validation import check_is_fitted
 from ._base import BaseRNN, TargetScaler, fill_doc
 from ._sequences import SequenceDataset, Sequences
 from ._training import predict_outputs
+from ._warnings import warn
 from ._windows import (
     check_table,
     column_positions,
@@ -623,12 +624,10 @@ class RNNForecaster(BaseRNN):
             values = history.values[rows]
             if len(values) < self.lookback:
                 which = "X" if sid is None else f"Series {sid!r}"
-                warnings.warn(
+                warn(
                     f"{which} holds {len(values)} rows of history, fewer than "
                     f"lookback={self.lookback}: the forecast reads a shorter context than "
                     "the network was trained on.",
-                    UserWarning,
-                    stacklevel=2,
                 )
             future_values = None
             if future is not None:

@@ -12,7 +12,6 @@ plus the true length of every sequence. Training and inference slice whole
 batches out of these tensors; no per-sample ``__getitem__`` is on the hot path.
 """
 
-import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -20,6 +19,8 @@ import pandas as pd
 import scipy.sparse as sp
 import torch
 from sklearn.utils import assert_all_finite
+
+from ._warnings import warn
 
 # Ragged training data is shuffled, then sorted by length inside pools of this
 # many batches, so that a batch holds sequences of similar length (little
@@ -270,17 +271,11 @@ def check_feature_names(sequences, feature_names_in, estimator_name):
     if feature_names_in is None and names is None:
         return
     if feature_names_in is None:
-        warnings.warn(
-            f"X has feature names, but {estimator_name} was fitted without feature names",
-            UserWarning,
-            stacklevel=4,
-        )
+        warn(f"X has feature names, but {estimator_name} was fitted without feature names")
     elif names is None:
-        warnings.warn(
+        warn(
             f"X does not have valid feature names, but {estimator_name} was fitted with "
-            "feature names",
-            UserWarning,
-            stacklevel=4,
+            "feature names"
         )
     elif not np.array_equal(names, feature_names_in):
         raise ValueError(

@@ -7,7 +7,7 @@ objects, from which whole batches are sliced (no per-sample ``__getitem__``).
 
 import contextlib
 import copy
-import warnings
+import functools
 
 import numpy as np
 import torch
@@ -27,8 +27,9 @@ from skorch.helper import predefined_split
 from skorch.history import History
 from skorch.utils import TeeGenerator
 
-from ._modules import CRITERIA, SequenceNetwork, step_mask
+from ._modules import CELLS, CRITERIA, SequenceNetwork, step_mask
 from ._sequences import BatchIterator, batch_indices
+from ._warnings import warn
 
 OPTIMIZERS = {
     "adam": torch.optim.Adam,
@@ -217,8 +218,15 @@ class SequenceNet(NeuralNet):
         self.grad_scaler_ = _grad_scaler(self.device, self.mixed_precision)
         return self
 
-    def set_mixed_precision(self, enabled):
-        """Switch autocast (and loss scaling, on CUDA) for the calls that follow."""
+    def set_mixed_precision(self, requested):
+        """Switch autocast (and loss scaling, on CUDA) for the calls that follow.
+
+        Where the device has no lower-precision kernels for the network's
+        cell, the net stays in float32 and a warning says why.
+        """
+        enabled = bool(requested) and supports_mixed_precision(
+            self.device, getattr(self, "module__cell", "lstm")
+        )
         if enabled != self.mixed_precision:
             self.mixed_precision = enabled
             self.grad_scaler_ = _grad_scaler(self.device, enabled)
@@ -386,6 +394,48 @@ def _grad_scaler(device, mixed_precision):
 def autocast_dtype(device):
     """Lower precision of mixed-precision runs: float16 on CUDA, bfloat16 on the CPU."""
     return torch.float16 if torch.device(device).type == "cuda" else torch.bfloat16
+
+
+def supports_mixed_precision(device, cell):
+    """Whether ``cell`` trains and predicts under autocast on ``device``; warns if not.
+
+    Some CPUs lack lower-precision kernels (oneDNN's bfloat16 LSTM needs
+    AVX-512), and torch then fails deep inside the forward pass. The answer is
+    probed once per device and cell, and cached.
+    """
+    reason = mixed_precision_failure(str(device), cell)
+    if reason is not None:
+        dtype = str(autocast_dtype(device)).removeprefix("torch.")
+        warn(
+            f"mixed_precision=True is not supported for cell={cell!r} on device "
+            f"{str(device)!r} ({dtype} kernels are missing: {reason}); the network runs in "
+            "float32 instead."
+        )
+    return reason is None
+
+
+@functools.cache
+def mixed_precision_failure(device, cell):
+    """Why a small ``cell`` network fails under autocast on ``device``; None if it runs.
+
+    Runs a forward and backward pass (training) and an inference pass on a
+    tiny two-layer network, leaving torch's global random state untouched.
+    """
+    devices = [torch.device(device)] if torch.device(device).type == "cuda" else []
+    try:
+        with torch.random.fork_rng(devices=devices, device_type="cuda" if devices else "cpu"):
+            network = CELLS[cell](
+                input_size=3, hidden_size=4, num_layers=2, batch_first=True
+            ).to(device)
+        X = torch.ones(2, 5, 3, device=device)
+        with autocast(device, True):
+            outputs, _ = network(X)
+        outputs.float().sum().backward()
+        with torch.inference_mode(), autocast(device, True):
+            network.eval()(X)
+    except RuntimeError as error:
+        return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+    return None
 
 
 def autocast(device, enabled):
@@ -603,11 +653,9 @@ def import_net(exported, config):
     """
     device = config["device"]
     if device.startswith("cuda") and not torch.cuda.is_available():
-        warnings.warn(
+        warn(
             f"The model was trained on {device!r}, but no CUDA devices are available; "
-            "it is loaded on the CPU instead.",
-            UserWarning,
-            stacklevel=3,
+            "it is loaded on the CPU instead."
         )
         device = "cpu"
     net = build_net(**dict(config, device=device))

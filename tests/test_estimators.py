@@ -470,8 +470,9 @@ def test_feature_names_from_sequences_of_dataframes():
     clf = RNNClassifier(**FAST).fit(frames, y)
     np.testing.assert_array_equal(clf.feature_names_in_, ["speed", "heat"])
     np.testing.assert_array_equal(clf.predict(frames), clf.predict(X[:, :, :]))
-    with pytest.warns(UserWarning, match="does not have valid feature names"):
+    with pytest.warns(UserWarning, match="does not have valid feature names") as record:
         clf.predict(X)
+    assert record[0].filename == __file__  # the warning points at the caller's line
     renamed = [frame.rename(columns={"heat": "cold"}) for frame in frames]
     with pytest.raises(ValueError, match="feature names should match"):
         clf.predict(renamed)

@@ -1,11 +1,21 @@
 """mixed_precision: autocast in training and inference, float32 weights and losses."""
 
+import warnings
+
 import numpy as np
 import pytest
 import torch
 from conftest import FAST, make_sequences
 
 from sklearn_rnn import RNNClassifier, RNNForecaster, RNNRegressor
+from sklearn_rnn._training import mixed_precision_failure
+
+# oneDNN's bfloat16 LSTM needs AVX-512: elsewhere the bfloat16 path cannot run
+# (the float32 fallback is tested everywhere, below).
+needs_cpu_bfloat16 = pytest.mark.skipif(
+    mixed_precision_failure("cpu", "lstm") is not None,
+    reason="this CPU has no bfloat16 LSTM kernels",
+)
 
 
 def fitted(mixed_precision, cell="lstm", Estimator=RNNClassifier):
@@ -17,6 +27,7 @@ def fitted(mixed_precision, cell="lstm", Estimator=RNNClassifier):
     return est, X, y
 
 
+@needs_cpu_bfloat16
 @pytest.mark.parametrize("Estimator", [RNNClassifier, RNNRegressor])
 def test_mixed_precision_trains_in_bfloat16_on_the_cpu(Estimator):
     mixed, X, y = fitted(True, Estimator=Estimator)
@@ -33,6 +44,7 @@ def test_mixed_precision_trains_in_bfloat16_on_the_cpu(Estimator):
     assert not mixed.net_.grad_scaler_.is_enabled()  # bfloat16 needs no loss scaling
 
 
+@needs_cpu_bfloat16
 def test_mixed_precision_runs_the_lstm_in_bfloat16():
     est, X, _ = fitted(True)
     seen = []
@@ -59,6 +71,7 @@ def test_float32_model_stays_float32_inside_a_callers_autocast():
     np.testing.assert_array_equal(inside, outside)
 
 
+@needs_cpu_bfloat16
 def test_mixed_precision_forecaster_and_pickle():
     import pickle
 
@@ -79,6 +92,7 @@ def test_mixed_precision_uses_float16_and_loss_scaling_on_cuda():
     assert est.score(X, y) > 0.8
 
 
+@needs_cpu_bfloat16
 def test_mixed_precision_can_be_switched_after_fit():
     est, X, _ = fitted(False)
     full = est.predict_proba(X)
@@ -89,3 +103,67 @@ def test_mixed_precision_can_be_switched_after_fit():
     np.testing.assert_allclose(mixed, full, atol=0.05)
     est.set_params(mixed_precision=False)
     np.testing.assert_array_equal(est.predict_proba(X), full)
+
+
+@pytest.fixture
+def no_bfloat16_lstm(monkeypatch):
+    """An LSTM that fails under CPU autocast as oneDNN does without bfloat16 kernels."""
+    forward = torch.nn.LSTM.forward
+
+    def failing_forward(self, *args, **kwargs):
+        if torch.is_autocast_enabled("cpu"):
+            raise RuntimeError(
+                "could not create a primitive descriptor for the LSTM forward "
+                "propagation primitive"
+            )
+        return forward(self, *args, **kwargs)
+
+    mixed_precision_failure.cache_clear()
+    monkeypatch.setattr(torch.nn.LSTM, "forward", failing_forward)
+    yield
+    mixed_precision_failure.cache_clear()
+
+
+@pytest.mark.parametrize("Estimator", [RNNClassifier, RNNRegressor])
+def test_mixed_precision_falls_back_to_float32_without_kernels(no_bfloat16_lstm, Estimator):
+    with pytest.warns(
+        UserWarning, match=r"not supported for cell='lstm'.*primitive descriptor"
+    ) as record:
+        mixed, X, _ = fitted(True, Estimator=Estimator)
+    assert record[0].filename == __file__  # points at the caller's fit, not inside
+    full, _, _ = fitted(False, Estimator=Estimator)
+    assert mixed.mixed_precision  # the parameter stays as given ...
+    assert not mixed.net_.mixed_precision  # ... the network runs in float32
+    assert mixed.loss_curve_ == full.loss_curve_
+    with pytest.warns(UserWarning, match="runs in float32 instead"):
+        predictions = mixed.predict(X)
+    np.testing.assert_array_equal(predictions, full.predict(X))
+
+
+def test_mixed_precision_probe_is_cached_per_device_and_cell(no_bfloat16_lstm):
+    assert mixed_precision_failure("cpu", "lstm").startswith("could not create")
+    assert mixed_precision_failure("cpu", "gru") is None  # other cells keep autocast
+    assert mixed_precision_failure.cache_info().currsize == 2
+    mixed_precision_failure("cpu", "lstm")
+    assert mixed_precision_failure.cache_info().hits == 1
+
+
+def test_mixed_precision_probe_leaves_the_global_random_state(no_bfloat16_lstm):
+    state = torch.random.get_rng_state()
+    mixed_precision_failure("cpu", "rnn")
+    assert torch.equal(torch.random.get_rng_state(), state)
+
+
+def test_fallback_forecaster_and_pickle(no_bfloat16_lstm):
+    import pickle
+
+    series = np.sin(np.arange(120) / 4.0)
+    with pytest.warns(UserWarning, match="runs in float32 instead"):
+        fc = RNNForecaster(
+            **FAST, cell="lstm", lookback=8, horizon=2, mixed_precision=True
+        ).fit(series)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        copy = pickle.loads(pickle.dumps(fc))
+        np.testing.assert_array_equal(copy.predict(series), fc.predict(series))
+    assert not copy.net_.mixed_precision
