@@ -19,7 +19,7 @@ from ._sequences import (
     check_token_ids,
     pad_steps,
     restore_steps,
-    validate_features,
+    validate_sequence_features,
 )
 from ._training import (
     OPTIMIZERS,
@@ -388,7 +388,7 @@ class BaseRNN(
             self._check_frozen_params()
         sequences, y, static = self._training_data(X, y, first_fit)
         if not first_fit:
-            validate_features(self, sequences, reset=False)
+            validate_sequence_features(self, sequences, reset=False)
         per_step = self._output_per_step()
         if per_step:  # targets of all real steps, flat, encoded like per-sequence ones
             y = check_step_targets(y, sequences.lengths)
@@ -443,7 +443,7 @@ class BaseRNN(
         return weights.astype(np.float32)
 
     def _initialize(self, sequences, n_outputs, n_static=0):
-        validate_features(self, sequences, reset=True)
+        validate_sequence_features(self, sequences, reset=True)
         self.device_ = resolve_device(self.device)
         self._rng = check_random_state(self.random_state)
         self._frozen = {name: _frozen(getattr(self, name)) for name in self._frozen_params}
@@ -545,7 +545,7 @@ class BaseRNN(
 
     def _dataset(self, X):
         sequences = self._validated_sequences(X)
-        validate_features(self, sequences, reset=False)
+        validate_sequence_features(self, sequences, reset=False)
         return SequenceDataset.from_sequences(sequences)
 
     def _outputs(self, X, *, encode=False):

@@ -16,11 +16,9 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import scipy.sparse as sp
 import torch
-from sklearn.utils import assert_all_finite
 
-from ._warnings import warn
+from ._validation import as_numeric, check_dense, check_finite, validate_features
 
 # Ragged training data is shuffled, then sorted by length inside pools of this
 # many batches, so that a batch holds sequences of similar length (little
@@ -77,30 +75,15 @@ def check_sequences(X, *, estimator_name, input_name="X"):
     Raises ``TypeError`` for sparse input and ``ValueError`` for every other
     malformed input, in scikit-learn's wording where one exists.
     """
-    if sp.issparse(X):
-        raise TypeError(
-            f"Sparse data was passed for {input_name}, but dense data is required. "
-            "Use '.toarray()' to convert to a dense numpy array."
-        )
+    check_dense(X, input_name)
     if isinstance(X, pd.DataFrame):
         X = X.to_numpy()
     if _is_sequence_list(X):
         sequences = _pad_ragged(list(X), estimator_name, input_name)
     else:
         sequences = _from_array(X, estimator_name, input_name)
-    _check_finite(sequences.values, input_name)
+    check_finite(sequences.values, input_name)
     return sequences
-
-
-def _check_finite(values, input_name):
-    """Raise scikit-learn's error for NaN or infinity in ``values``.
-
-    Fast path: the sum of all values is finite when every value is (torch sums
-    with all threads); only when it is not does the element-wise check run,
-    which raises, or passes when the sum merely overflowed.
-    """
-    if not torch.isfinite(torch.from_numpy(values).sum()):
-        assert_all_finite(values, input_name=input_name)
 
 
 def _is_sequence_list(X):
@@ -127,32 +110,8 @@ def _is_rectangular(items):
     return len(shapes) == 1
 
 
-def _to_float_array(X, input_name):
-    if isinstance(X, (pd.Series, pd.DataFrame)):
-        X = X.to_numpy()
-    try:
-        array = np.asarray(X)
-    except ValueError as exc:
-        raise ValueError(
-            f"{input_name} could not be read as an array of numbers: {exc}"
-        ) from None
-    if array.dtype.kind in "USO":
-        try:
-            array = array.astype(np.float32)
-        except ValueError:
-            raise ValueError(
-                f"{input_name} must hold numbers: dtype='numeric' is not compatible "
-                "with arrays of bytes/strings. Convert your data to numeric values "
-                "explicitly instead (for text, sklearn_rnn.preprocessing.SequenceTokenizer "
-                "turns strings into token ids)."
-            ) from None
-    if array.dtype.kind == "c":
-        raise ValueError(f"Complex data not supported\n{input_name}")
-    return array
-
-
 def _from_array(X, estimator_name, input_name):
-    array = _to_float_array(X, input_name)
+    array = as_numeric(X, input_name)
     if array.ndim < 2:
         raise ValueError(
             f"Expected 2D or 3D array, got {array.ndim}D array instead: "
@@ -222,7 +181,7 @@ def _shared_column_names(items):
 
 def _as_steps(item, index, input_name):
     """One sequence as a float array of shape (n_timesteps, n_features)."""
-    seq = _to_float_array(item, f"{input_name}[{index}]")
+    seq = as_numeric(item, f"{input_name}[{index}]")
     if seq.ndim == 1:
         seq = seq[:, np.newaxis]
     if seq.ndim != 2:
@@ -238,50 +197,9 @@ def _as_steps(item, index, input_name):
     return seq
 
 
-def validate_features(estimator, sequences, *, reset):
-    """Record (``reset=True``) or check the features per time step of ``estimator``.
-
-    Sets ``n_features_in_`` and, for sequences given as named DataFrames,
-    ``feature_names_in_``, as scikit-learn's ``validate_data`` does for tables.
-    """
-    name = type(estimator).__name__
-    if not reset:
-        check_n_features(sequences, estimator.n_features_in_, name)
-        check_feature_names(sequences, getattr(estimator, "feature_names_in_", None), name)
-        return
-    estimator.n_features_in_ = sequences.n_features
-    if sequences.feature_names is not None:
-        estimator.feature_names_in_ = sequences.feature_names
-    elif hasattr(estimator, "feature_names_in_"):
-        del estimator.feature_names_in_
-
-
-def check_n_features(sequences, n_features_in, estimator_name):
-    """Raise if the number of features per time step changed since fit."""
-    if sequences.n_features != n_features_in:
-        raise ValueError(
-            f"X has {sequences.n_features} features per time step, but "
-            f"{estimator_name} is expecting {n_features_in} features as input."
-        )
-
-
-def check_feature_names(sequences, feature_names_in, estimator_name):
-    """Compare feature names at predict with those seen in fit, as scikit-learn does."""
-    names = sequences.feature_names
-    if feature_names_in is None and names is None:
-        return
-    if feature_names_in is None:
-        warn(f"X has feature names, but {estimator_name} was fitted without feature names")
-    elif names is None:
-        warn(
-            f"X does not have valid feature names, but {estimator_name} was fitted with "
-            "feature names"
-        )
-    elif not np.array_equal(names, feature_names_in):
-        raise ValueError(
-            "The feature names should match those that were passed during fit.\n"
-            f"Seen at fit time: {list(feature_names_in)}\nGiven now: {list(names)}"
-        )
+def validate_sequence_features(estimator, sequences, *, reset):
+    """Record (``reset=True``) or check the input features of ``estimator``."""
+    validate_features(estimator, sequences.n_features, sequences.feature_names, reset=reset)
 
 
 class SequenceDataset(torch.utils.data.Dataset):

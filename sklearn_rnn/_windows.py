@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-import scipy.sparse as sp
+
+from ._validation import as_numeric, check_dense
 
 
 @dataclass
@@ -103,11 +104,7 @@ def check_table(X, *, series_id=None, estimator_name):
     A list of such tables (numpy arrays or pandas objects) holds many series;
     their positions in the list are their series ids.
     """
-    if sp.issparse(X):
-        raise TypeError(
-            "Sparse data was passed for X, but dense data is required. Use '.toarray()' "
-            "to convert to a dense numpy array."
-        )
+    check_dense(X)
     if _is_series_list(X):
         return _stack_series(X, series_id, estimator_name)
     series = None
@@ -125,12 +122,12 @@ def check_table(X, *, series_id=None, estimator_name):
             frame = frame.drop(columns=[series_id])
         columns = list(frame.columns)
         index = frame.index
-        values = _numeric(frame.to_numpy(), estimator_name)
+        values = as_numeric(frame, dtype=np.float64)
         is_frame = True
     else:
         if series_id is not None:
             raise ValueError("series_id needs X as a pandas DataFrame with that column.")
-        values = _numeric(np.asarray(X), estimator_name)
+        values = as_numeric(X, dtype=np.float64)
         if values.ndim == 1:
             values = values[:, np.newaxis]
         columns = list(range(values.shape[1])) if values.ndim == 2 else []
@@ -189,21 +186,6 @@ def _stack_series(items, series_id, estimator_name):
         tables[0].is_frame,
         tables[0].from_dataframe,
     )
-
-
-def _numeric(array, estimator_name):
-    if array.dtype.kind in "USO":
-        try:
-            array = array.astype(np.float64)
-        except ValueError:
-            raise ValueError(
-                f"{estimator_name} needs numeric columns: dtype='numeric' is not "
-                "compatible with arrays of bytes/strings. Convert your data to numeric "
-                "values explicitly instead."
-            ) from None
-    if array.dtype.kind == "c":
-        raise ValueError("Complex data not supported")
-    return array.astype(np.float64)
 
 
 def _check_time_index(table):

@@ -28,7 +28,7 @@ from ._sequences import (
     check_sequences,
     pad_steps,
     restore_steps,
-    validate_features,
+    validate_sequence_features,
 )
 
 __all__ = ["SequenceScaler", "SequenceTokenizer", "StepwiseTransformer"]
@@ -316,7 +316,7 @@ class _StepwiseBase(_SequencesOutMixin, TransformerMixin, BaseEstimator):
 
     def _fit_steps(self, X, transformer):
         steps, _, sequences = _stack_steps(X, type(self).__name__)
-        validate_features(self, sequences, reset=True)
+        validate_sequence_features(self, sequences, reset=True)
         return transformer.fit(steps)
 
     def _apply(self, X, method, *, check_features=True):
@@ -324,7 +324,7 @@ class _StepwiseBase(_SequencesOutMixin, TransformerMixin, BaseEstimator):
         check_is_fitted(self)
         steps, layout, sequences = _stack_steps(X, type(self).__name__)
         if check_features:
-            validate_features(self, sequences, reset=False)
+            validate_sequence_features(self, sequences, reset=False)
         return layout.restore(getattr(self._fitted_transformer(), method)(steps))
 
     def __sklearn_tags__(self):

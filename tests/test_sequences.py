@@ -3,15 +3,15 @@
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import BAD_X
+from _support import BAD_X
 
 from sklearn_rnn._sequences import (
     LENGTH_POOL_BATCHES,
     SequenceDataset,
     batch_indices,
-    check_n_features,
     check_sequences,
 )
+from sklearn_rnn._validation import check_n_features
 
 
 def check(X):
@@ -81,7 +81,7 @@ def test_object_array_of_numbers_is_accepted():
 def test_feature_count_change_is_named():
     seqs = check(np.ones((2, 3, 2)))
     with pytest.raises(ValueError, match="X has 2 features per time step, but Est is"):
-        check_n_features(seqs, 3, "Est")
+        check_n_features(seqs.n_features, 3, "Est")
 
 
 def test_batches_cover_every_sample_once():
