@@ -21,6 +21,7 @@ from ._sequences import (
     restore_steps,
     validate_sequence_features,
 )
+from ._statistics import step_statistics
 from ._training import (
     OPTIMIZERS,
     build_net,
@@ -38,9 +39,6 @@ from ._warnings import warn
 # Default training-set size from which early_stopping="auto" holds out a
 # validation set (see docs/defaults.md for the measurements behind it).
 AUTO_EARLY_STOPPING_MIN_SAMPLES = 1000
-
-# Rows per chunk when computing input statistics (bounds the float64 temporaries).
-STATISTICS_CHUNK = 2**16
 
 # batch_size="auto" uses min(AUTO_BATCH_SIZE, n_samples).
 AUTO_BATCH_SIZE = 64
@@ -483,7 +481,7 @@ class BaseRNN(
             return dict(n_tokens=self.n_tokens_, embedding_dim=embedding_dim)
         if hasattr(self, "n_tokens_"):
             del self.n_tokens_
-        mean, scale = _step_statistics(sequences)
+        mean, scale = step_statistics(sequences)
         return dict(input_mean=mean, input_scale=scale)
 
     def _check_frozen_params(self):
@@ -666,45 +664,3 @@ def _frozen(value):
     if isinstance(value, (list, tuple, np.ndarray)):
         return tuple(np.asarray(value).ravel().tolist())
     return value
-
-
-class TargetScaler:
-    """Standardize regression targets of shape (n_samples, n_outputs) and back.
-
-    Statistics are computed on targets divided by their largest magnitude, so
-    that values near the float64 limit do not overflow when squared.
-    """
-
-    def __init__(self, targets):
-        magnitude = np.abs(targets).max(axis=0)
-        magnitude = np.where(magnitude > 0, magnitude, 1.0)
-        unit = targets / magnitude
-        self.mean = unit.mean(axis=0) * magnitude
-        scale = unit.std(axis=0) * magnitude
-        self.scale = np.where(scale > 1e-12 * magnitude, scale, 1.0)
-        if not (np.all(np.isfinite(self.mean)) and np.all(np.isfinite(self.scale))):
-            raise ValueError(
-                "Input y has values too large to standardize in float64; rescale y first."
-            )
-
-    def transform(self, targets):
-        return ((targets - self.mean) / self.scale).astype(np.float32)
-
-    def inverse_transform(self, scaled):
-        return scaled.astype(np.float64) * self.scale + self.mean
-
-
-def _step_statistics(sequences):
-    """Mean and standard deviation of every feature over all real time steps.
-
-    Accumulates in float64 without a float64 copy of the data (equal-length
-    data is not copied at all).
-    """
-    steps = sequences.steps()
-    mean = steps.mean(axis=0, dtype=np.float64)
-    squares = np.zeros_like(mean)
-    for chunk in np.array_split(steps, max(1, len(steps) // STATISTICS_CHUNK)):
-        squares += ((chunk - mean) ** 2).sum(axis=0)
-    scale = np.sqrt(squares / len(steps))
-    scale[scale < 1e-12] = 1.0
-    return mean.astype(np.float32), scale.astype(np.float32)

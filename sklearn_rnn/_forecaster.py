@@ -11,8 +11,9 @@ from sklearn.base import _fit_context
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
-from ._base import BaseRNN, TargetScaler, fill_doc
+from ._base import BaseRNN, fill_doc
 from ._sequences import SequenceDataset, Sequences
+from ._statistics import TargetScaler, point_quantile
 from ._training import predict_outputs
 from ._warnings import warn
 from ._windows import (
@@ -508,9 +509,7 @@ class RNNForecaster(BaseRNN):
         return result, table
 
     def _point(self, forecasts):
-        if self._quantiles is None:
-            return forecasts[..., 0]
-        return forecasts[..., int(np.argmin(np.abs(self._quantiles - 0.5)))]
+        return forecasts[..., point_quantile(self._quantiles)]
 
     def _shape(self, forecasts):
         """Drop the target axis for a single target."""

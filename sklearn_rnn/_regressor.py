@@ -5,7 +5,8 @@ from sklearn.base import RegressorMixin, _fit_context
 from sklearn.metrics import r2_score
 from sklearn.utils import check_array
 
-from ._base import BaseRNN, SequenceEstimatorMixin, TargetScaler, fill_doc
+from ._base import BaseRNN, SequenceEstimatorMixin, fill_doc
+from ._statistics import TargetScaler
 
 
 @fill_doc

@@ -29,6 +29,7 @@ from skorch.utils import TeeGenerator
 
 from ._modules import CELLS, CRITERIA, SequenceNetwork, step_mask
 from ._sequences import BatchIterator, batch_indices
+from ._statistics import point_quantile
 from ._warnings import warn
 
 OPTIMIZERS = {
@@ -76,15 +77,15 @@ def resolve_device(device):
     return str(resolved)
 
 
-def _accuracy(y_true, y_pred):
+def _accuracy(y_true, y_pred, point=0):
     return (y_pred.argmax(dim=1) == y_true).double().mean().item()
 
 
-def _r2(y_true, y_pred):
+def _r2(y_true, y_pred, point=0):
     y_true = y_true.reshape(len(y_true), -1).double()
-    # Quantile outputs hold several values per target: score the middle one.
+    # Quantile outputs hold several values per target: score the point forecast's.
     y_pred = y_pred.reshape(len(y_pred), y_true.shape[1], -1).double()
-    y_pred = y_pred[:, :, y_pred.shape[2] // 2]
+    y_pred = y_pred[:, :, point]
     residual = ((y_true - y_pred) ** 2).sum(dim=0)
     total = ((y_true - y_true.mean(dim=0)) ** 2).sum(dim=0)
     safe_total = torch.where(total > 0, total, torch.ones_like(total))
@@ -115,7 +116,11 @@ class ValidationScore(Callback):
 
     def on_epoch_end(self, net, **kwargs):
         if self.y_true_:
-            score = SCORES[self.score](torch.cat(self.y_true_), torch.cat(self.y_pred_))
+            quantiles = getattr(net.criterion_, "quantiles", None)
+            point = point_quantile(None if quantiles is None else quantiles.cpu().numpy())
+            score = SCORES[self.score](
+                torch.cat(self.y_true_), torch.cat(self.y_pred_), point=point
+            )
             net.history.record("valid_score", score)
 
 

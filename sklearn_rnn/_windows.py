@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ._statistics import nonzero_scale
 from ._validation import as_numeric, check_dense
 
 
@@ -267,7 +268,7 @@ def normalize_windows(windows, lengths, target_positions, *, normalize):
         counts = lengths[:, None]
         loc = (targets * valid).sum(axis=1) / counts
         spread = np.sqrt((((targets - loc[:, None, :]) * valid) ** 2).sum(axis=1) / counts)
-        scale = np.where(spread > 1e-8 * (1.0 + np.abs(loc)), spread, 1.0)
+        scale = nonzero_scale(spread, loc)
         windows[:, :, target_positions] = (targets - loc[:, None, :]) / scale[:, None, :] * valid
     return Windows(windows.astype(np.float32), lengths, loc, scale)
 

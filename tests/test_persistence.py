@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import torch
-from conftest import FAST, make_sequences
+from _support import FAST, make_sequences
 from skorch.callbacks import Callback
 
 from sklearn_rnn import RNNClassifier, RNNForecaster, RNNRegressor
@@ -141,7 +141,7 @@ SKOPS_TRUSTED = {
     "sklearn_rnn._classifier.RNNClassifier",
     "sklearn_rnn._regressor.RNNRegressor",
     "sklearn_rnn._forecaster.RNNForecaster",
-    "sklearn_rnn._base.TargetScaler",
+    "sklearn_rnn._statistics.TargetScaler",
     "sklearn_rnn._windows.Table",
 }
 
