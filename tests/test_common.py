@@ -2,16 +2,13 @@
 
 import inspect
 
+from _support import ESTIMATOR_CHECKS
 from sklearn.base import BaseEstimator
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 import sklearn_rnn
 from sklearn_rnn.preprocessing import SequenceScaler, StepwiseTransformer
-
-# Small, fast settings: the checks fit dozens of times on tiny data. "last"
-# pooling learns the checks' tabular targets (one informative column) fastest.
-FAST_PARAMS = dict(hidden_size=16, max_iter=100, pooling="last", random_state=0)
 
 # A 2-D X is read as (n_samples, n_timesteps) univariate sequences, so
 # n_features_in_ counts features per time step (1), not columns, and a
@@ -78,7 +75,10 @@ EXTRA_PARAMS = {"RNNForecaster": dict(lookback=3, horizon=2)}
 
 
 def fast_instances():
-    return [cls(**FAST_PARAMS, **EXTRA_PARAMS.get(cls.__name__, {})) for cls in public_estimators()]
+    return [
+        cls(**ESTIMATOR_CHECKS, **EXTRA_PARAMS.get(cls.__name__, {}))
+        for cls in public_estimators()
+    ]
 
 
 # SequenceTokenizer takes text, which the checks do not feed: tests/test_preprocessing.py

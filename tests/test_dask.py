@@ -17,7 +17,7 @@ import joblib
 import numpy as np
 import pytest
 import torch
-from conftest import make_ragged, make_sequences
+from _support import TINY, make_ragged, make_sequences
 from scipy.stats import loguniform
 from sklearn.base import clone
 from sklearn.model_selection import (
@@ -32,7 +32,6 @@ from sklearn_rnn.datasets import load_airline
 
 distributed = pytest.importorskip("distributed")
 
-TINY = dict(hidden_size=4, max_iter=3, random_state=0)
 
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,7 @@ import pickle
 import numpy as np
 import pytest
 import torch
-from conftest import FAST, make_ragged, make_sequences
+from _support import FAST, make_ragged, make_sequences
 from skorch.callbacks import Callback
 
 from sklearn_rnn import RNNClassifier, RNNForecaster, RNNRegressor

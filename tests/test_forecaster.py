@@ -5,14 +5,13 @@ import pickle
 import numpy as np
 import pandas as pd
 import pytest
+from _support import FAST
 from sklearn.model_selection import GridSearchCV, TimeSeriesSplit
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from sklearn_rnn import RNNForecaster
 from sklearn_rnn.datasets import load_airline
-
-FAST = dict(hidden_size=8, max_iter=5, random_state=0)
 
 
 @pytest.fixture(scope="module")

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 import torch
-from conftest import FAST
+from _support import FAST
 
 from sklearn_rnn import RNNClassifier
 from sklearn_rnn._modules import RecurrentEncoder

@@ -5,12 +5,11 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
+from _support import TINY
 from sklearn.model_selection import train_test_split
 
 from sklearn_rnn import RNNClassifier, RNNForecaster, RNNRegressor, to_sequences
 from sklearn_rnn.datasets import load_airline
-
-TINY = dict(hidden_size=4, max_iter=3, random_state=0)
 
 
 def make_long_table(n_entities=12, seed=0):

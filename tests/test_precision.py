@@ -5,7 +5,7 @@ import warnings
 import numpy as np
 import pytest
 import torch
-from conftest import FAST, make_sequences
+from _support import FAST, make_sequences
 
 from sklearn_rnn import RNNClassifier, RNNForecaster, RNNRegressor
 from sklearn_rnn._training import mixed_precision_failure

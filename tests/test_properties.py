@@ -4,13 +4,13 @@ import warnings
 
 import numpy as np
 import pytest
+from _support import SMALLEST
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from sklearn_rnn import RNNClassifier, RNNForecaster, RNNRegressor
 
-TINY = dict(hidden_size=2, max_iter=1, batch_size=4, random_state=0, device="cpu")
 CLEAN_ERRORS = (ValueError, TypeError)
 SETTINGS = settings(
     max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow]
@@ -59,7 +59,7 @@ def _fit_predict(estimator, X, y):
 def test_classifier_random_inputs(data, seed):
     X, n_samples = data
     y = np.random.RandomState(seed).randint(0, 3, size=n_samples)
-    clf = _fit_predict(RNNClassifier(**TINY), X, y)
+    clf = _fit_predict(RNNClassifier(**SMALLEST), X, y)
     if clf is not None:
         proba = clf.predict_proba(X)
         assert proba.shape == (n_samples, len(clf.classes_))
@@ -71,7 +71,7 @@ def test_classifier_random_inputs(data, seed):
 @given(sequence_inputs(), hnp.arrays(np.float64, 6, elements=values))
 def test_regressor_random_inputs(data, targets):
     X, n_samples = data
-    reg = _fit_predict(RNNRegressor(**TINY), X, targets[:n_samples])
+    reg = _fit_predict(RNNRegressor(**SMALLEST), X, targets[:n_samples])
     if reg is not None:
         prediction = reg.predict(X)
         assert prediction.shape == (n_samples,)
@@ -85,7 +85,7 @@ def test_regressor_random_inputs(data, targets):
     st.integers(1, 3),
 )
 def test_forecaster_random_tables(X, lookback, horizon):
-    fc = _fit_predict(RNNForecaster(lookback=lookback, horizon=horizon, **TINY), X, None)
+    fc = _fit_predict(RNNForecaster(lookback=lookback, horizon=horizon, **SMALLEST), X, None)
     if fc is not None:
         forecast = fc.predict(X)
         assert forecast.shape[:2] == (len(X), horizon)
@@ -96,7 +96,7 @@ def test_forecaster_random_tables(X, lookback, horizon):
 def test_huge_but_finite_values_do_not_leak_nan(Estimator):
     X = np.array([[1e30, -1e30, 3e38], [0.0, 1.0, 2.0], [5.0, -3e38, 1.0]])
     y = np.array([0, 1, 0]) if Estimator is RNNClassifier else np.array([1e300, -1e300, 0.0])
-    est = Estimator(**TINY).fit(X, y)
+    est = Estimator(**SMALLEST).fit(X, y)
     assert np.all(np.isfinite(est.transform(X)))
 
 
@@ -110,7 +110,7 @@ def test_per_step_classifier_random_inputs(data, seed, bidirectional):
         lengths = [0] * n_samples
     rng = np.random.RandomState(seed)
     y = [rng.randint(0, 2, size=length) for length in lengths]
-    tagger = RNNClassifier(**TINY, output="sequence", bidirectional=bidirectional)
+    tagger = RNNClassifier(**SMALLEST, output="sequence", bidirectional=bidirectional)
     tagger = _fit_predict(tagger, X, y)
     if tagger is not None:
         proba = tagger.predict_proba(X)

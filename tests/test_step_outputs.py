@@ -5,7 +5,7 @@ import pickle
 import numpy as np
 import pytest
 import torch
-from conftest import FAST, make_sequences
+from _support import FAST, make_sequences
 from sklearn.metrics import accuracy_score
 
 from sklearn_rnn import RNNClassifier, RNNRegressor

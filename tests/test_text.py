@@ -4,7 +4,7 @@ import pickle
 
 import numpy as np
 import pytest
-from conftest import FAST
+from _support import FAST
 from sklearn.feature_extraction.text import CountVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GridSearchCV
