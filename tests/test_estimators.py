@@ -316,10 +316,11 @@ def test_best_epoch_is_the_last_improvement_beyond_tol():
 def test_early_stopping_restores_the_best_epoch():
     X, y = make_sequences(n_samples=120)
     y = np.random.RandomState(1).randint(0, 2, size=120)  # pure noise: overfits at once
-    clf = RNNClassifier(
+    params = dict(
         hidden_size=32, max_iter=200, early_stopping=True, n_iter_no_change=3,
         learning_rate_init=0.01, random_state=0,
-    ).fit(X, y)
+    )
+    clf = RNNClassifier(**params).fit(X, y)
     assert clf.n_iter_ < 200
     history = clf.net_.history
     losses = [row["valid_loss"] for row in history]
@@ -328,9 +329,11 @@ def test_early_stopping_restores_the_best_epoch():
     assert len(clf.validation_scores_) == clf.n_iter_
     assert clf.best_validation_score_ == clf.validation_scores_[best]
     assert clf.best_epoch_ == best + 1
-    # The kept weights are those of the best epoch: recompute the validation loss.
-    valid = history[best]["valid_loss"]
-    assert valid == pytest.approx(min(losses))
+    # The kept weights are those of the best epoch: a fit that ends there (the
+    # same split, weights and batches, epoch for epoch) predicts exactly the same.
+    ends_at_best = RNNClassifier(**dict(params, max_iter=best + 1)).fit(X, y)
+    assert ends_at_best.n_iter_ == best + 1
+    np.testing.assert_array_equal(clf.predict_proba(X), ends_at_best.predict_proba(X))
 
 
 def test_early_stopping_auto_depends_on_the_data_size():
@@ -487,8 +490,13 @@ def test_divergence_stops_and_keeps_the_last_finite_weights(Estimator):
         est = Estimator(**params).fit(X, y)
     assert est.n_iter_ < 20
     assert np.all(np.isfinite(est.loss_curve_))
+    # Divergence costs nothing: the model is the one a fit that ends before it keeps.
+    ends_there = Estimator(**dict(params, max_iter=est.n_iter_)).fit(X, y)
+    kept, expected = est.net_.module_.state_dict(), ends_there.net_.module_.state_dict()
+    assert all(torch.equal(kept[name], expected[name]) for name in expected)
     assert np.all(np.isfinite(est.transform(X)))
-    assert np.all(np.isfinite(est.predict(X)) if Estimator is RNNRegressor else True)
+    outputs = est.predict_proba(X) if Estimator is RNNClassifier else est.predict(X)
+    assert np.all(np.isfinite(outputs))
 
 
 class NaNGradientOnce(Callback):
