@@ -6,7 +6,7 @@ PIP := $(BIN)/python -m pip
 STAMP := $(VENV)/.installed
 DOCS_STAMP := $(VENV)/.installed-docs
 
-.PHONY: demo test lint docs bench-speed bench-defaults bench-airline clean
+.PHONY: demo test lint docs bench-speed bench-defaults bench-airline bench-threads clean
 
 $(STAMP): pyproject.toml constraints-cpu.txt
 	$(PYTHON) -m venv $(VENV)
@@ -35,17 +35,28 @@ docs: $(DOCS_STAMP)
 	rm -rf docs/_build docs/generated docs/auto_examples docs/sg_execution_times.rst
 	OMP_NUM_THREADS=1 $(BIN)/sphinx-build -W --keep-going -b html docs docs/_build/html
 
-# Speed and memory against a lean torch loop and plain skorch, about 20 minutes;
-# options after ARGS=, e.g. make bench-speed ARGS="--threads 1 --sections configs".
+# Benchmarks. Each writes its report into its own section of docs/benchmarks.md (between
+# the script's markers); options after ARGS=, e.g. make bench-speed ARGS="--threads 1
+# --sections configs". Run one at a time on an otherwise idle machine.
+BENCH_PAGE := docs/benchmarks.md
+
+# Speed and memory against a lean torch loop and plain skorch, about 20 minutes.
 bench-speed: $(STAMP)
-	$(BIN)/python benchmarks/bench_speed.py $(ARGS)
+	$(BIN)/python benchmarks/bench_speed.py --out $(BENCH_PAGE) $(ARGS)
 
+# Accuracy of the untuned defaults and a few alternatives, about 15 minutes on one thread.
 bench-defaults: $(STAMP)
-	$(BIN)/python benchmarks/bench_defaults.py
+	$(BIN)/python benchmarks/bench_defaults.py --out $(BENCH_PAGE) $(ARGS)
 
+# Forecasts on the airline series against statsmodels baselines, about a minute.
 bench-airline: $(STAMP)
 	$(PIP) install --quiet -c constraints-cpu.txt -e ".[bench]"
-	OMP_NUM_THREADS=1 $(BIN)/python benchmarks/bench_airline.py
+	OMP_NUM_THREADS=1 $(BIN)/python benchmarks/bench_airline.py --out $(BENCH_PAGE) $(ARGS)
+
+# Threads per fit and GridSearchCV(n_jobs=...) wall time, about 5 minutes; OMP_NUM_THREADS
+# unset, since joblib passes it on to its workers.
+bench-threads: $(STAMP)
+	env -u OMP_NUM_THREADS $(BIN)/python benchmarks/bench_threads.py --out $(BENCH_PAGE) $(ARGS)
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -37,7 +37,8 @@ Metrics, averaged over all forecast points: MAE, RMSE and sMAPE (%) =
 ``100 * mean(2 |y - f| / (|y| + |f|))``. "fit s": seconds spent fitting, for the
 refitted models the sum over the origins of the table.
 
-Run ``python benchmarks/bench_airline.py [--quick] [--out FILE]``. Everything runs
+Run ``python benchmarks/bench_airline.py [--quick] [--out FILE]`` (``make bench-airline``
+writes the report into docs/benchmarks.md). Everything runs
 on one torch thread (``OMP_NUM_THREADS=1``, ``torch.set_num_threads(1)``), on the CPU.
 ``--quick`` is a smoke run: 5 epochs, seed 0 only.
 """
@@ -47,18 +48,14 @@ import os
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 import argparse
-import datetime
-import platform
-import sys
 import time
 import warnings
 
 import numpy as np
 import pandas as pd
-import sklearn
 import torch
+from _common import Report, environment
 
-import sklearn_rnn
 from sklearn_rnn import RNNForecaster
 from sklearn_rnn.datasets import load_airline
 
@@ -202,23 +199,6 @@ def chained_rnn(fc, y, origin_position, steps):
 # Reporting ----------------------------------------------------------------------
 
 
-class Report:
-    """Prints lines as they come (flushed) and keeps them for ``--out``."""
-
-    def __init__(self):
-        self.lines = []
-
-    def __call__(self, line=""):
-        print(line, flush=True)
-        self.lines.append(line)
-
-    def save(self, path):
-        if path:
-            os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-            with open(path, "w") as fh:
-                fh.write("\n".join(self.lines) + "\n")
-
-
 HEADER = (
     "| model | seed | fits | fit s | MAE | RMSE | sMAPE % | 80% cov. |\n"
     "|---|---|---|---|---|---|---|---|"
@@ -283,7 +263,7 @@ def main(argv=None):
 
     max_iter = 5 if args.quick else None
     seeds = (0,) if args.quick else SEEDS
-    report = Report()
+    report = Report("bench_airline.py")
     started = time.perf_counter()
 
     y = load_airline()
@@ -294,18 +274,7 @@ def main(argv=None):
 
     report("# Airline passengers backtest")
     report()
-    report(
-        f"- date: {datetime.date.today().isoformat()}; python {platform.python_version()}, "
-        f"torch {torch.__version__}, scikit-learn {sklearn.__version__}, "
-        f"pandas {pd.__version__}, numpy {np.__version__}, "
-        f"statsmodels {_version('statsmodels')}, sklearn_rnn {sklearn_rnn.__version__}"
-    )
-    report(
-        f"- machine: {platform.machine()}, {os.cpu_count()} CPU(s), {platform.system()}; "
-        f"torch threads: {torch.get_num_threads()}; device: cpu; "
-        f"load average at start: {_load_average()}"
-    )
-    report(f"- command: {' '.join([os.path.basename(sys.executable), *sys.argv])}")
+    report.extend(environment("pandas", "statsmodels", notes=["device: cpu"])[:-1])
     report(
         f"- RNN: RNNForecaster(lookback={LOOKBACK}, horizon={HORIZON}, cell=..., "
         f"random_state=seed{'' if max_iter is None else f', max_iter={max_iter}'}), "
@@ -404,20 +373,6 @@ def main(argv=None):
     )
     report(f"Total runtime: {time.perf_counter() - started:.0f} s")
     report.save(args.out)
-
-
-def _load_average():
-    try:
-        return ", ".join(f"{load:.2f}" for load in os.getloadavg())
-    except (AttributeError, OSError):
-        return "n/a"
-
-
-def _version(name):
-    try:
-        return __import__(name).__version__
-    except ImportError:
-        return "not installed"
 
 
 if __name__ == "__main__":

@@ -29,7 +29,8 @@ Tasks (all data made here or shipped with scikit-learn):
   window at the end of each sequence (``w_i = T_i // 10``), passed as a list
   of arrays.
 
-Run ``python benchmarks/bench_defaults.py [--quick] [--out FILE]``. Everything
+Run ``python benchmarks/bench_defaults.py [--quick] [--out FILE]`` (``make
+bench-defaults`` writes the report into docs/benchmarks.md). Everything
 runs on one torch thread (``OMP_NUM_THREADS=1``, ``torch.set_num_threads(1)``).
 
 ``--final`` instead fits, on the same tasks, the library's current untuned
@@ -46,21 +47,16 @@ import os
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 import argparse
-import datetime
-import platform
-import sys
 import time
 import warnings
 from functools import partial
 
 import numpy as np
-import sklearn
-import skorch
 import torch
+from _common import Report, environment, load_average
 from sklearn.datasets import load_digits
 from sklearn.model_selection import train_test_split
 
-import sklearn_rnn
 from sklearn_rnn import RNNClassifier
 
 torch.set_num_threads(1)
@@ -247,24 +243,6 @@ def format_row(task, params, seeds, results, note):
     )
 
 
-class Report:
-    """Prints lines as they come (flushed) and keeps them for ``--out``."""
-
-    def __init__(self, path=None):
-        self.lines = []
-        self.path = path
-
-    def __call__(self, line=""):
-        print(line, flush=True)
-        self.lines.append(line)
-
-    def save(self, path):
-        if path:
-            os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-            with open(path, "w") as fh:
-                fh.write("\n".join(self.lines) + "\n")
-
-
 def run_config(report, task, data, params, seeds, note, max_iter):
     results = []
     for seed in seeds:
@@ -342,7 +320,7 @@ def describe(params):
     return full["cell"], "yes" if full["bidirectional"] else "no", full["pooling"]
 
 
-def run_final(report, tasks, max_iter):
+def run_final(report, tasks, max_iter, out):
     report(FINAL_HEADER)
     summary = {}
     for name, _, make_data, _ in tasks:
@@ -367,7 +345,7 @@ def run_final(report, tasks, max_iter):
                 f"| {np.mean(times):.1f} | {sum(times):.0f} |"
             )
             summary[name, label] = (seeds, accs)
-        report.save(report.path)  # partial results survive an interrupted run
+        report.save(out)  # partial results survive an interrupted run
     report()
     report("### Side by side: mean (min) test accuracy over the seeds run")
     report()
@@ -381,13 +359,6 @@ def run_final(report, tasks, max_iter):
             note = "" if tuple(seeds) == SEEDS else f", seed {','.join(map(str, seeds))} only"
             cells.append(f"{np.mean(accs):.3f} ({min(accs):.3f}{note})")
         report(f"| {name} | " + " | ".join(cells) + " |")
-
-
-def load_average():
-    try:
-        return ", ".join(f"{load:.2f}" for load in os.getloadavg())
-    except (AttributeError, OSError):
-        return "n/a"
 
 
 def main(argv=None):
@@ -406,26 +377,12 @@ def main(argv=None):
     )
     args = parser.parse_args(argv)
 
-    report = Report(args.out)
+    report = Report("bench_defaults.py")
     started = time.perf_counter()
-    report("## Environment")
-    report()
-    report(f"- date: {datetime.datetime.now().isoformat(timespec='seconds')}")
-    report(f"- command: `{' '.join([os.path.basename(sys.executable), *sys.argv])}`")
-    report(f"- python {platform.python_version()}, {platform.platform()}")
-    report(
-        f"- torch {torch.__version__}, scikit-learn {sklearn.__version__}, "
-        f"skorch {skorch.__version__}, numpy {np.__version__}, "
-        f"sklearn_rnn {sklearn_rnn.__version__}"
-    )
-    report(
-        f"- CPU cores: {os.cpu_count()}, torch threads: {torch.get_num_threads()}, "
-        f"OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS')}"
-    )
-    report(f"- 1/5/15-minute load average at the start: {load_average()}")
     max_iter = 5 if args.quick else None
-    report(f"- max_iter: {'5 (--quick)' if args.quick else 'default'}")
+    report("# Untuned defaults of RNNClassifier")
     report()
+    report.extend(environment(notes=[f"max_iter: {'5 (--quick)' if args.quick else 'default'}"]))
 
     tasks = build_tasks(args.quick)
     if args.tasks:
@@ -451,7 +408,7 @@ def main(argv=None):
             "`device=\"cpu\"`"
         )
         report()
-        run_final(report, tasks, max_iter)
+        run_final(report, tasks, max_iter, args.out)
         report()
         report(f"Total wall time: {time.perf_counter() - started:.0f} s")
         report(f"1/5/15-minute load average at the end: {load_average()}")

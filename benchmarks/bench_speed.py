@@ -40,9 +40,10 @@ on the training set. The methods are interleaved (lean, RNNClassifier, skorch,
 lean, ...; each round in a new random order), after one untimed warm-up of every
 method on tiny data. Every run
 is listed, with medians and the ratio of medians to the lean loop. For every
-timed run the CPU seconds used by *other* processes (machine-wide busy time
-from ``/proc/stat`` minus this process's own) are recorded; the largest is
-printed per section.
+timed run the CPU seconds used by *other* processes (the rule in
+``benchmarks/_common.py``: machine-wide busy time from ``/proc/stat``, steal
+excluded, minus this benchmark's own) are recorded; the largest is printed per
+section.
 
 Memory: each method's peak resident set size in a fresh subprocess
 (``--rss-child``), measured from ``/proc/self/status``: ``VmHWM`` is reset
@@ -51,7 +52,8 @@ imported, so "fit peak" is the highest RSS reached during ``fit`` minus the RSS
 just before it; the same for ``predict_proba``. One epoch per fit (the peak
 does not grow with epochs).
 
-Run from the repository root::
+Run from the repository root (``make bench-speed ARGS="..."`` writes the report into
+docs/benchmarks.md)::
 
     .venv/bin/python benchmarks/bench_speed.py --out /tmp/bench_speed.md
     .venv/bin/python benchmarks/bench_speed.py --quick          # smoke run, seconds
@@ -63,13 +65,10 @@ Linux only (``/proc``).
 
 import argparse
 import cProfile
-import datetime
 import functools
 import gc
 import io
 import json
-import os
-import platform
 import pstats
 import re
 import statistics
@@ -80,15 +79,14 @@ import warnings
 from pathlib import Path
 
 import numpy as np
-import sklearn
-import skorch
 import torch
+from _common import Report, environment, timed
 from skorch import NeuralNetClassifier, NeuralNetRegressor
 from torch import nn
 
 from sklearn_rnn import RNNClassifier, RNNForecaster, RNNRegressor
+from sklearn_rnn._device import inference_batch_size as library_inference_batch_size
 from sklearn_rnn._modules import SequenceNetwork
-from sklearn_rnn._training import inference_batch_size as library_inference_batch_size
 
 N_FEATURES = 8
 N_CLASSES = 2
@@ -123,16 +121,9 @@ QUICK_TASKS = dict(hidden=8, timesteps=10, n=512, lookback=10, horizon=3, epochs
 ROUND_ORDER_SEED = 0
 SECTIONS = ("threads", "configs", "tasks", "sweep", "ragged", "memory", "mixed")
 
-CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 DISTURBED_NOTE = ("Runs marked * had other processes using more than 0.05 CPU s + 5% of "
                   "their wall time.")
-LINES = []
-
-
-def emit(text=""):
-    """Print a line at once and keep it for --out."""
-    print(text, flush=True)
-    LINES.append(text)
+emit = Report("bench_speed.py")
 
 
 # Data -------------------------------------------------------------------------
@@ -295,29 +286,6 @@ def predict_proba(method, model, X):
 
 
 # Measurement helpers ------------------------------------------------------------
-
-
-def busy_cpu_seconds():
-    """Machine-wide busy CPU seconds (user, nice, system, irq, softirq, steal)."""
-    fields = [int(v) for v in Path("/proc/stat").read_text().split("\n")[0].split()[1:9]]
-    user, nice, system, _idle, _iowait, irq, softirq, steal = fields
-    return (user + nice + system + irq + softirq + steal) / CLOCK_TICKS
-
-
-def own_cpu_seconds():
-    times = os.times()
-    return times.user + times.system + times.children_user + times.children_system
-
-
-def timed(function, *args):
-    """(result, wall seconds, CPU seconds of other processes meanwhile)."""
-    gc.collect()
-    busy, own = busy_cpu_seconds(), own_cpu_seconds()
-    start = time.perf_counter()
-    result = function(*args)
-    wall = time.perf_counter() - start
-    foreign = (busy_cpu_seconds() - busy) - (own_cpu_seconds() - own)
-    return result, wall, max(foreign, 0.0)
 
 
 def fmt(seconds):
@@ -847,25 +815,6 @@ def summary(results, ragged_ratios, tasks=None):
     emit()
 
 
-def cpu_model():
-    for line in Path("/proc/cpuinfo").read_text().splitlines():
-        if line.startswith("model name"):
-            return line.split(":", 1)[1].strip()
-    return platform.processor() or "unknown"
-
-
-def environment(threads):
-    emit(f"- date: {datetime.datetime.now().astimezone().isoformat(timespec='seconds')}")
-    emit(f"- machine: {os.cpu_count()} CPUs (nproc {len(os.sched_getaffinity(0))}), "
-         f"{cpu_model()}, {platform.platform()}")
-    emit(f"- python {platform.python_version()}, torch {torch.__version__}, skorch "
-         f"{skorch.__version__}, scikit-learn {sklearn.__version__}, numpy {np.__version__}")
-    emit(f"- torch.set_num_threads({threads}); OMP_NUM_THREADS="
-         f"{os.environ.get('OMP_NUM_THREADS', 'unset')}")
-    emit(f"- command: {' '.join([Path(sys.executable).name, *sys.argv])}")
-    emit()
-
-
 def profile(config, threads, quick, dump=None):
     """cProfile one RNNClassifier fit (small or medium); print the top functions."""
     torch.set_num_threads(threads)
@@ -915,6 +864,8 @@ def main():
         rss_child(method, int(hidden), int(timesteps), int(n), args.threads)
         return
     if args.profile:
+        if args.out and args.out.endswith(".md"):
+            parser.error("with --profile, --out is the pstats dump: not a .md file")
         profile(args.profile, args.threads, args.quick, args.out)
         return
     torch.set_num_threads(args.threads)
@@ -922,12 +873,7 @@ def main():
     started = time.perf_counter()
     emit("# RNNClassifier speed: lean torch loop vs RNNClassifier vs plain skorch")
     emit()
-    environment(args.threads)
-    busy, own = busy_cpu_seconds(), own_cpu_seconds()
-    time.sleep(2)
-    foreign = (busy_cpu_seconds() - busy) - (own_cpu_seconds() - own)
-    emit(f"Before starting: other processes used {max(foreign, 0):.2f} CPU s in 2 s.")
-    emit()
+    emit.extend(environment())
     sections = set(args.sections.split(","))
     unknown = sections - set(SECTIONS)
     if unknown:
@@ -958,8 +904,7 @@ def main():
     summary({name: results[name] for name in ("small", "medium") if name in results},
             ragged_ratios, tasks)
     emit(f"Total benchmark time: {time.perf_counter() - started:.0f} s.")
-    if args.out:
-        Path(args.out).write_text("\n".join(LINES) + "\n")
+    emit.save(args.out)
 
 
 if __name__ == "__main__":

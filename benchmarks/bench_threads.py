@@ -31,20 +31,20 @@ The script measures
    when its core is taken (by another worker, another job or another user).
 
 Each timed run also records the CPU seconds that processes outside this
-benchmark used meanwhile (from ``/proc``; Linux only), to flag runs disturbed
-by other work on a shared machine.
+benchmark (this process and its workers) used meanwhile, by the rule in
+``benchmarks/_common.py`` (``/proc``; Linux only), to flag runs disturbed by
+other work on a shared machine.
 
 Run ``python benchmarks/bench_threads.py [--reps 3] [--cap 20] [--out FILE]`` with
 ``OMP_NUM_THREADS`` *unset* (otherwise joblib passes it on to its workers and
-torch reads it here too). Prints markdown tables; ``--out`` also writes them.
+torch reads it here too). Prints markdown tables; ``--out`` also writes them
+(``make bench-threads`` writes them into docs/benchmarks.md).
 """
 
 import argparse
-import datetime
 import hashlib
 import json
 import os
-import platform
 import signal
 import statistics
 import subprocess
@@ -56,16 +56,13 @@ import warnings
 from pathlib import Path
 
 import joblib
-import numpy as np
-import sklearn
-import skorch
 import torch
+from _common import OtherCPU, Report, environment, process_table, process_tree
 from joblib import parallel_config
 from sklearn.datasets import load_digits
 from sklearn.model_selection import GridSearchCV
 from skorch.callbacks import Callback
 
-import sklearn_rnn
 from sklearn_rnn import RNNClassifier
 
 PROBE_GRID = {"cell": ["gru", "lstm"]}
@@ -75,61 +72,6 @@ SEARCH_VARIANTS = (
     ("n_jobs=2 (joblib default)", 2, None),
     ("n_jobs=2, inner_max_num_threads=2", 2, 2),
 )
-
-
-CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
-
-
-def process_table():
-    """{pid: (parent pid, CPU seconds used)} for every process (Linux /proc)."""
-    table = {}
-    for entry in os.scandir("/proc"):
-        if not entry.name.isdigit():
-            continue
-        try:
-            text = Path(entry.path, "stat").read_text()
-        except OSError:
-            continue
-        rest = text[text.rindex(")") + 2 :].split()
-        table[int(entry.name)] = (int(rest[1]), (int(rest[11]) + int(rest[12])) / CLOCK_TICKS)
-    return table
-
-
-def process_tree(table, root):
-    """``root`` and all its descendants."""
-    tree = {root}
-    while True:
-        children = {pid for pid, (ppid, _) in table.items() if ppid in tree} - tree
-        if not children:
-            return tree
-        tree |= children
-
-
-def cpu_snapshot():
-    """Busy CPU seconds of the whole machine, and per process of this process tree."""
-    fields = Path("/proc/stat").read_text().split("\n")[0].split()[1:8]
-    user, nice, system, _idle, _iowait, irq, softirq = map(int, fields)
-    busy = (user + nice + system + irq + softirq) / CLOCK_TICKS
-    table = process_table()
-    return busy, {pid: table[pid][1] for pid in process_tree(table, os.getpid())}
-
-
-class OtherCPU:
-    """CPU seconds that processes outside this process tree used while the block ran.
-
-    Approximate: machine-wide busy time minus that of this process and its
-    descendants (joblib's workers); a descendant that exits mid-block counts as other.
-    """
-
-    def __enter__(self):
-        self.start = cpu_snapshot()
-        return self
-
-    def __exit__(self, *exc):
-        (busy0, ours0), (busy1, ours1) = self.start, cpu_snapshot()
-        ours = sum(seconds - ours0.get(pid, 0.0) for pid, seconds in ours1.items())
-        self.seconds = max(0.0, busy1 - busy0 - ours)
-        return False
 
 
 class Watchdog:
@@ -142,7 +84,6 @@ class Watchdog:
     def __init__(self, seconds):
         self.seconds = seconds
         self.fired = False
-        self.killed_cpu = 0.0  # CPU seconds the killed workers had used
 
     def _fire(self):
         self.fired = True
@@ -151,7 +92,6 @@ class Watchdog:
             try:
                 if b"popen_loky_posix" in Path(f"/proc/{pid}/cmdline").read_bytes():
                     os.kill(pid, signal.SIGKILL)
-                    self.killed_cpu += table[pid][1]
             except OSError:
                 pass
 
@@ -229,7 +169,7 @@ def fmt_run(seconds, capped):
     return f">{seconds:.0f}" if capped else f"{seconds:.2f}"
 
 
-def search_times(X, y, reps, cap, lines):
+def search_times(X, y, reps, cap, report):
     main_pid = os.getpid()
     runs = {label: [] for label, _, _ in SEARCH_VARIANTS}
     log = []
@@ -270,11 +210,11 @@ def search_times(X, y, reps, cap, lines):
             log.append(
                 f"| {rep + 1} | {label} | {fmt_run(seconds, capped)} | {first} | {where} | "
                 f"{cv_threads} | {refit_threads} | {fits} | {score} | "
-                f"{max(0.0, other.seconds - watchdog.killed_cpu):.1f} |"
+                f"{other.seconds:.1f} |"
             )
             print(log[-1], flush=True)
     baseline = statistics.median(s for s, _ in runs["n_jobs=1"])
-    lines += [
+    report.extend([
         "## 2. GridSearchCV wall time",
         "",
         "4 candidates (`cell` in gru, lstm x `pooling` in last, attention) x 3 folds = 12 fits "
@@ -285,7 +225,7 @@ def search_times(X, y, reps, cap, lines):
         "",
         "| variant | median s | runs (s) | n_jobs=1 median / this median |",
         "|---|---|---|---|",
-    ]
+    ])
     for label, _, _ in SEARCH_VARIANTS:
         values = sorted(runs[label])
         median_seconds, median_capped = values[(len(values) - 1) // 2]
@@ -296,11 +236,11 @@ def search_times(X, y, reps, cap, lines):
             if median_capped
             else (f"{baseline / median_seconds:.2f}")
         )
-        lines.append(
+        report(
             f"| {label} | {fmt_run(median_seconds, median_capped)} | "
             f"{', '.join(fmt_run(s, c) for s, c in runs[label])} | {ratio} |"
         )
-    lines += [
+    report.extend([
         "",
         "Every run, in the order run. first fit: seconds from the start of `fit` to the first "
         "fit's `on_train_begin` (worker start-up, data transfer). threads: "
@@ -313,16 +253,16 @@ def search_times(X, y, reps, cap, lines):
         "|---|---|---|---|---|---|---|---|---|---|",
         *log,
         "",
-    ]
+    ])
 
 
 def fmt_list(values, digits=1):
     return ", ".join(f"{v:.{digits}f}" for v in values)
 
 
-def thread_use(X, y, lines):
+def thread_use(X, y, report):
     main_pid = os.getpid()
-    lines += [
+    report.extend([
         "## 1. torch intra-op threads per fit",
         "",
         "`GridSearchCV(RNNClassifier(hidden_size=32, max_iter=5, random_state=0, "
@@ -331,7 +271,7 @@ def thread_use(X, y, lines):
         "",
         "| n_jobs | fit | process | pid | torch.get_num_threads() | OMP_NUM_THREADS |",
         "|---|---|---|---|---|---|",
-    ]
+    ])
     for n_jobs in (1, 2):
         with tempfile.TemporaryDirectory() as directory:
             search(
@@ -348,14 +288,14 @@ def thread_use(X, y, lines):
         for index, record in enumerate(records, 1):
             process = "main" if record["pid"] == main_pid else "worker"
             fit = "refit" if index == len(records) else f"cv {index}"
-            lines.append(
+            report(
                 f"| {n_jobs} | {fit} | {process} | {record['pid']} | "
                 f"{record['torch_threads']} | {record['omp_num_threads']} |"
             )
-    lines.append("")
+    report()
 
 
-def single_fit_times(X, y, reps, lines):
+def single_fit_times(X, y, reps, report):
     default_threads = torch.get_num_threads()
     rows = {1: [], 2: []}
     digests = {}
@@ -378,7 +318,7 @@ def single_fit_times(X, y, reps, lines):
             )
     torch.set_num_threads(default_threads)
     base = statistics.median([s / n for s, n, _, _ in rows[1]])
-    lines += [
+    report.extend([
         "## 3. One fit: torch intra-op threads 1 vs 2",
         "",
         "`RNNClassifier(random_state=0).fit(X, y)` on all 1797 digits (defaults: bidirectional "
@@ -388,28 +328,28 @@ def single_fit_times(X, y, reps, lines):
         "| torch.set_num_threads | median s | runs (s) | epochs per run | median ms / epoch |"
         " vs 1 thread (per epoch) | predict_proba sha256[:12] | other CPU-s per run |",
         "|---|---|---|---|---|---|---|---|",
-    ]
+    ])
     for threads in (1, 2):
         seconds = [s for s, _, _, _ in rows[threads]]
         epochs = [n for _, n, _, _ in rows[threads]]
         per_epoch = statistics.median([s / n for s, n, _, _ in rows[threads]])
         loads = [ld for _, _, _, ld in rows[threads]]
-        lines.append(
+        report(
             f"| {threads} | {statistics.median(seconds):.2f} | {fmt_list(seconds, 2)} | "
             f"{', '.join(map(str, epochs))} | {1000 * per_epoch:.0f} | "
             f"{base / per_epoch:.2f}x | {', '.join(sorted(digests[threads]))} | "
             f"{fmt_list(loads, 1)} |"
         )
     same = digests[1] == digests[2] and len(digests[1]) == 1
-    lines += [
+    report.extend([
         "",
         "Predictions identical across runs and thread counts: "
         f"{'yes' if same else 'no'} (one digest per setting means run-to-run identical).",
         "",
-    ]
+    ])
 
 
-def one_busy_core(X, y, reps, lines):
+def one_busy_core(X, y, reps, report):
     """1 vs 2 torch threads in one fit while another process keeps one core busy."""
     default_threads = torch.get_num_threads()
     X, y = X[:1198], y[:1198]
@@ -431,7 +371,7 @@ def one_busy_core(X, y, reps, lines):
         busy.wait()
         torch.set_num_threads(default_threads)
     base = statistics.median(rows[1])
-    lines += [
+    report.extend([
         "## 4. One fit while another process keeps one core busy",
         "",
         "A `while True: pass` process started by the script occupies one of the cores; "
@@ -440,45 +380,13 @@ def one_busy_core(X, y, reps, lines):
         "",
         "| torch.set_num_threads | median s | runs (s) | slow-down vs 1 thread |",
         "|---|---|---|---|",
-    ]
+    ])
     for threads in (1, 2):
         median = statistics.median(rows[threads])
-        lines.append(
+        report(
             f"| {threads} | {median:.2f} | {fmt_list(rows[threads], 2)} | {median / base:.1f}x |"
         )
-    lines.append("")
-
-
-def header():
-    try:
-        head = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=False
-        ).stdout.strip()
-        dirty = subprocess.run(
-            ["git", "status", "--porcelain", "--untracked-files=no"],
-            capture_output=True,
-            text=True,
-            check=False,
-        ).stdout.split("\n")
-        dirty = [line[3:] for line in dirty if line.strip()]
-    except OSError:
-        head, dirty = "unknown", []
-    return [
-        "# Thread use of RNNClassifier in GridSearchCV",
-        "",
-        f"* date: {datetime.datetime.now().astimezone().isoformat(timespec='seconds')}",
-        f"* machine: {platform.machine()}, {os.cpu_count()} logical CPUs "
-        f"(joblib.cpu_count() = {joblib.cpu_count()}), {platform.platform()}",
-        f"* python {platform.python_version()}, torch {torch.__version__}, skorch "
-        f"{skorch.__version__}, scikit-learn {sklearn.__version__}, joblib "
-        f"{joblib.__version__}, numpy {np.__version__}, sklearn_rnn {sklearn_rnn.__version__}",
-        f"* git HEAD {head}; modified tracked files: {', '.join(dirty) or 'none'}",
-        f"* this process: OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS')}, "
-        f"torch.get_num_threads() = {torch.get_num_threads()}, "
-        f"torch.get_num_interop_threads() = {torch.get_num_interop_threads()}",
-        f"* command: `{' '.join([Path(sys.executable).name, *sys.argv])}`",
-        "",
-    ]
+    report()
 
 
 def main():
@@ -503,19 +411,19 @@ def main():
     warnings.filterwarnings("ignore", category=FutureWarning)
     digits = load_digits()
     X, y = digits.images, digits.target
-    lines = header()
+    report = Report("bench_threads.py")
+    report("# Thread use of RNNClassifier in GridSearchCV")
+    report()
+    report.extend(environment("joblib", notes=[f"joblib.cpu_count() = {joblib.cpu_count()}"]))
     if "probe" not in args.skip:
-        thread_use(X, y, lines)
+        thread_use(X, y, report)
     if "search" not in args.skip:
-        search_times(X, y, args.reps, args.cap, lines)
+        search_times(X, y, args.reps, args.cap, report)
     if "single" not in args.skip:
-        single_fit_times(X, y, args.reps, lines)
+        single_fit_times(X, y, args.reps, report)
     if "busy" not in args.skip:
-        one_busy_core(X, y, args.reps, lines)
-    text = "\n".join(lines)
-    print(text)
-    if args.out:
-        Path(args.out).write_text(text + "\n")
+        one_busy_core(X, y, args.reps, report)
+    report.save(args.out)
 
 
 if __name__ == "__main__":
