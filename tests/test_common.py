@@ -2,6 +2,7 @@
 
 import inspect
 
+import pytest
 from _support import ESTIMATOR_CHECKS
 from sklearn.base import BaseEstimator
 from sklearn.preprocessing import StandardScaler
@@ -86,6 +87,7 @@ def fast_instances():
 TRANSFORMERS = [SequenceScaler(), StepwiseTransformer(StandardScaler())]
 
 
+@pytest.mark.slow
 @parametrize_with_checks(
     fast_instances() + TRANSFORMERS,
     expected_failed_checks=lambda est: EXPECTED_FAILED_CHECKS.get(type(est).__name__, {}),

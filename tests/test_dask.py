@@ -31,6 +31,7 @@ from sklearn_rnn import RNNClassifier, RNNForecaster, RNNRegressor
 from sklearn_rnn.datasets import load_airline
 
 distributed = pytest.importorskip("distributed")
+pytestmark = pytest.mark.slow  # a two-process cluster per test process
 
 
 

@@ -90,12 +90,14 @@ def test_classifier_string_labels_and_probabilities():
     np.testing.assert_array_equal(clf.classes_[proba.argmax(axis=1)], clf.predict(X))
 
 
+@pytest.mark.slow
 def test_classifier_learns_a_sequence_task():
     X, y = make_sequences(n_samples=300, n_timesteps=15)
     clf = RNNClassifier(hidden_size=16, max_iter=30, random_state=0).fit(X[:200], y[:200])
     assert clf.score(X[200:], y[200:]) > 0.85
 
 
+@pytest.mark.slow
 def test_classifier_learns_the_estimator_checks_blobs():
     """What check_classifiers_train checks, on 2-D X read as sequences of 2 steps."""
     from sklearn.datasets import make_blobs
@@ -157,6 +159,7 @@ def test_partial_fit_needs_classes_first_and_rejects_unknown_labels():
 # Regressor ---------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_regressor_predicts_in_the_targets_units():
     X, y = make_ragged(n_samples=200)
     y = 1000.0 + 50.0 * y
@@ -218,6 +221,7 @@ def test_pipeline_and_clone():
     assert not hasattr(fresh[-1], "net_")
 
 
+@pytest.mark.slow
 def test_grid_search_in_parallel():
     X, y = make_sequences(n_samples=60)
     grid = GridSearchCV(

@@ -176,6 +176,7 @@ def test_recursive_strategy_with_future_covariates():
     assert fc.forecast(X_future=future).shape == (5,)
 
 
+@pytest.mark.slow
 def test_recursive_strategy_learns_a_sine_wave():
     wave = np.sin(np.arange(300) * 2 * np.pi / 20)
     fc = RNNForecaster(

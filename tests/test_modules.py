@@ -35,6 +35,7 @@ def test_without_truncation_or_in_eval_mode_every_step_is_reached():
     torch.testing.assert_close(truncated(X, lengths), encoder.eval()(X, lengths))
 
 
+@pytest.mark.slow
 def test_truncated_training_learns_a_late_signal():
     rng = np.random.RandomState(0)
     X = rng.normal(size=(300, 60, 2))

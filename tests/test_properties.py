@@ -54,6 +54,7 @@ def _fit_predict(estimator, X, y):
     return estimator
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(sequence_inputs(), st.integers(0, 2**16))
 def test_classifier_random_inputs(data, seed):
@@ -67,6 +68,7 @@ def test_classifier_random_inputs(data, seed):
         np.testing.assert_allclose(proba.sum(axis=1), 1.0)
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(sequence_inputs(), hnp.arrays(np.float64, 6, elements=values))
 def test_regressor_random_inputs(data, targets):
@@ -78,6 +80,7 @@ def test_regressor_random_inputs(data, targets):
         assert np.all(np.isfinite(prediction))
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(
     hnp.arrays(np.float64, st.tuples(st.integers(0, 12), st.integers(0, 3)), elements=values),
@@ -100,6 +103,7 @@ def test_huge_but_finite_values_do_not_leak_nan(Estimator):
     assert np.all(np.isfinite(est.transform(X)))
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(sequence_inputs(), st.integers(0, 2**16), st.booleans())
 def test_per_step_classifier_random_inputs(data, seed, bidirectional):
@@ -121,6 +125,7 @@ def test_per_step_classifier_random_inputs(data, seed, bidirectional):
         np.testing.assert_allclose(flat.sum(axis=1), 1.0)
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(st.lists(st.text(max_size=30), min_size=1, max_size=8), st.booleans())
 def test_tokenizer_round_trip_on_random_text(documents, lowercase):

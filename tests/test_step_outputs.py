@@ -35,6 +35,7 @@ def running_sums(X):
     return [np.cumsum(seq[:, 0]) for seq in X]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("bidirectional", [False, True])
 def test_tagger_learns_a_per_step_answer_on_ragged_input(bidirectional):
     X, y = make_latch(200, seed=0)
@@ -53,6 +54,7 @@ def test_tagger_learns_a_per_step_answer_on_ragged_input(bidirectional):
     np.testing.assert_allclose(np.exp(log_proba[0]), proba[0], rtol=1e-6)
 
 
+@pytest.mark.slow
 def test_regressor_per_step_on_ragged_input():
     X, _ = make_latch(150, seed=0)
     X = [seq - 0.5 for seq in X]

@@ -41,6 +41,7 @@ def test_token_ids_go_through_a_trainable_embedding(Estimator):
     assert est.predict(X).shape == (len(X),)
 
 
+@pytest.mark.slow
 def test_embedding_learns_a_token_count():
     X, counts = token_sequences(n_samples=300)
     reg = RNNRegressor(embedding_dim=8, hidden_size=16, max_iter=60, random_state=0).fit(X, counts)
@@ -110,6 +111,7 @@ def reviews():
     return make_reviews(600, random_state=0), make_reviews(300, random_state=1)
 
 
+@pytest.mark.slow
 def test_tokenizer_pipeline_reads_raw_strings(reviews):
     (texts, labels), (test_texts, test_labels) = reviews
     pipe = make_pipeline(SequenceTokenizer(), RNNClassifier(**TEXT)).fit(texts, labels)
