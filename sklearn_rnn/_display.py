@@ -10,7 +10,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.utils._optional_dependencies import check_matplotlib_support
 from sklearn.utils.validation import check_is_fitted
 
-from ._windows import check_table
+from ._tables import check_table
 
 
 def _axes(ax):
@@ -477,19 +477,15 @@ class ForecastDisplay:
         X, X_future, table = _one_series(forecaster, X, X_future, series)
         history = table.values[:, _history_position(table, targets[column])]
 
-        point, forecast_index = _forecast_values(forecaster.forecast(X, X_future), len(targets), 1)
+        result = forecaster._forecast_result(X, X_future)
+        forecast = result.point[0, :, column]
+        forecast_index = None if result.indexes is None else result.indexes[0]
         lower = upper = levels = None
-        if forecaster.quantiles is not None:
-            fitted_levels = np.unique(np.asarray(forecaster.quantiles, dtype=np.float64))
-            edges = _interval_edges(fitted_levels, interval)
+        if result.levels is not None:
+            edges = _interval_edges(result.levels, interval)
             if edges is not None:
-                values, _ = _forecast_values(
-                    forecaster.forecast(X, X_future, quantiles=True),
-                    len(targets),
-                    len(fitted_levels),
-                )
-                lower, upper = (values[:, column, edge] for edge in edges)
-                levels = tuple(float(fitted_levels[edge]) for edge in edges)
+                lower, upper = (result.values[0, :, column, edge] for edge in edges)
+                levels = tuple(float(result.levels[edge]) for edge in edges)
         elif interval is not None:
             raise ValueError(
                 f"interval={interval!r} needs a forecaster fitted with quantiles; this one "
@@ -499,14 +495,14 @@ class ForecastDisplay:
         if table.index is None or forecast_index is None:
             # Without a time index on both, number the rows: the forecast follows the history.
             history_index = np.arange(len(history))
-            forecast_index = np.arange(len(history), len(history) + len(point))
+            forecast_index = np.arange(len(history), len(history) + len(forecast))
         else:
             history_index = table.index
         display = cls(
             history_index,
             history,
             forecast_index,
-            point[:, column, 0],
+            forecast,
             lower,
             upper,
             interval_levels=levels,
@@ -595,23 +591,3 @@ def _interval_edges(levels, interval):
             f"interval must list a lower then a higher quantile level; got {interval!r}."
         )
     return tuple(edges)
-
-
-def _forecast_values(result, n_targets, n_levels):
-    """A one-series output of ``forecast`` as (horizon, n_targets, n_levels), and its index.
-
-    ``forecast`` returns a Series or a DataFrame (forecast columns last, after
-    the series id and time columns in the long format) when fitted on pandas,
-    an ndarray otherwise; the index is None for an ndarray.
-    """
-    if isinstance(result, pd.Series):
-        return result.to_numpy(np.float64).reshape(-1, n_targets, n_levels), result.index
-    if isinstance(result, pd.DataFrame):
-        n_columns = n_targets * n_levels
-        values = result.iloc[:, -n_columns:].to_numpy(np.float64)
-        if result.shape[1] > n_columns:  # long format: the time column comes before
-            index = pd.Index(result.iloc[:, -n_columns - 1])
-        else:
-            index = result.index
-        return values.reshape(-1, n_targets, n_levels), index
-    return np.asarray(result, dtype=np.float64).reshape(-1, n_targets, n_levels), None

@@ -1,39 +1,30 @@
-"""RNNForecaster: multi-step forecasting of time-ordered tables."""
+"""RNNForecaster: multi-step forecasting of time-ordered tables.
 
-import warnings
-from dataclasses import dataclass, replace
+The estimator's surface: parameters, fit, the prediction methods and the
+decoding of network outputs. The work lies beside it: ``_tables`` validates
+the input, ``_forecast_columns`` holds the roles of its columns,
+``_forecast_windows`` cuts it into the network's windows, ``_time_index``
+continues its time index and ``_forecast_result`` shapes what ``forecast``
+returns.
+"""
+
 from numbers import Integral
 
 import numpy as np
-import pandas as pd
-from pandas.tseries.frequencies import to_offset
 from sklearn.base import _fit_context
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from ._base import BaseRNN, fill_doc
+from ._forecast_columns import ColumnLayout
+from ._forecast_result import ForecastResult
+from ._forecast_windows import WindowBuilder
 from ._sequences import SequenceDataset, Sequences
 from ._statistics import TargetScaler, point_quantile
+from ._tables import check_table
+from ._time_index import continue_index
 from ._training import predict_outputs
 from ._warnings import warn
-from ._windows import (
-    check_table,
-    column_positions,
-    future_rows,
-    gather_windows,
-    normalize_windows,
-)
-
-
-@dataclass
-class _Contexts:
-    """Windows ending at every row of a table, ready for the network."""
-
-    dataset: SequenceDataset
-    raw: np.ndarray  # unnormalized windows, for the recursive strategy
-    loc: np.ndarray
-    scale: np.ndarray
-    available: np.ndarray  # rows whose future covariates are known
 
 
 @fill_doc
@@ -254,91 +245,56 @@ class RNNForecaster(BaseRNN):
         return "mse" if self.quantiles is None else "pinball"
 
     def _criterion_params(self):
-        return {} if self.quantiles is None else {"quantiles": list(self._quantiles)}
+        return {} if self.quantiles is None else {"quantiles": list(self._quantiles_)}
 
     def _training_data(self, X, y, first_fit):
-        table = check_table(X, series_id=self.series_id, estimator_name=type(self).__name__)
+        table = self._checked_table(X, reset=first_fit)
+        windows = self._window_builder().training_windows(table)
+        self._windows_per_series_ = windows.per_series
+        sequences = Sequences(windows.values, windows.lengths, feature_names=table.feature_names)
         if first_fit:
-            self._set_layout(table)
-        else:
-            self._check_columns(table)
-        self._check_finite(table)
-        steps = self.horizon if self.strategy == "direct" else 1
-        windows, targets, statics = [], [], []
-        for sid, rows in table.segments():
-            self._check_length(len(rows), sid)
-            values = table.values[rows]
-            ends = np.arange(self.lookback - 1, len(rows) - steps)
-            raw, lengths = gather_windows(values, ends, self.lookback)
-            normalized = normalize_windows(
-                raw, lengths, self._target_positions, normalize=self.normalize
-            )
-            future = values[future_rows(ends, steps)]
-            target = (future[:, :, self._target_positions] - normalized.loc[:, None, :]) / (
-                normalized.scale[:, None, :]
-            )
-            windows.append(normalized.values)
-            targets.append(target.reshape(len(ends), -1))
-            statics.append(future[:, :, self._future_positions].reshape(len(ends), -1))
-        self._windows_per_series = [len(w) for w in windows]
-        windows = np.concatenate(windows)
-        sequences = Sequences(
-            windows,
-            np.full(len(windows), self.lookback, dtype=np.int64),
-            feature_names=table.feature_names,
-        )
-        static = np.concatenate(statics)
-        if first_fit:
-            self._static_scaler = TargetScaler(static) if static.shape[1] else None
-            self._history = _tail(table, self.lookback)
-        return sequences, np.concatenate(targets), self._scale_static(static)
+            covariates = windows.covariates
+            self._covariate_scaler_ = TargetScaler(covariates) if covariates.shape[1] else None
+            self._history_ = table.tail(self.lookback)
+        return sequences, windows.targets, self._scaled_covariates(windows.covariates)
 
     def _validation_indices(self, n_samples, y_encoded):
         """Hold out the latest windows of every series: validation lies after training."""
         train, valid = [], []
         start = 0
-        for size in self._windows_per_series:
+        for size in self._windows_per_series_:
             n_valid = max(1, round(self.validation_fraction * size))
             train.append(np.arange(start, start + size - n_valid))
             valid.append(np.arange(start + size - n_valid, start + size))
             start += size
         return np.concatenate(train), np.concatenate(valid)
 
-    def _set_layout(self, table):
-        future = list(self.future_covariates or [])
-        self._future_positions = column_positions(table, future, "future_covariates")
-        if self.target is None:
-            targets = [c for c in table.columns if c not in future]
+    def _encode_targets(self, y, *, first_fit, classes=None):
+        if first_fit:
+            self._target_scaler_ = TargetScaler(y)
+        return self._target_scaler_.transform(y), y.shape[1] * self._n_levels
+
+    def _checked_table(self, X, *, reset):
+        """X validated as a table.
+
+        ``reset`` fixes the column layout and the quantile levels (first fit);
+        otherwise X must have the columns seen in fit.
+        """
+        name = type(self).__name__
+        table = check_table(X, series_id=self.series_id, estimator_name=name)
+        if reset:
+            self._layout_ = ColumnLayout.from_table(
+                table,
+                target=self.target,
+                future_covariates=self.future_covariates,
+                recursive=self.strategy == "recursive",
+            )
+            self._quantiles_ = self._check_quantiles()
+            self.target_names_ = self._layout_.target_names
         else:
-            targets = self.target if isinstance(self.target, list) else [self.target]
-        self._target_positions = column_positions(table, targets, "target")
-        if not self._target_positions:
-            raise ValueError(
-                "There is no column left to forecast: every column is a future covariate."
-            )
-        both = set(self._target_positions) & set(self._future_positions)
-        if both:
-            raise ValueError(
-                f"Columns {[table.columns[i] for i in sorted(both)]} are both in target and "
-                "future_covariates; a column is either forecast or known in advance."
-            )
-        self._past_positions = [
-            i
-            for i in range(len(table.columns))
-            if i not in self._target_positions and i not in self._future_positions
-        ]
-        if self.strategy == "recursive" and self._past_positions:
-            raise ValueError(
-                "strategy='recursive' feeds forecasts back as input, so every non-target "
-                "column must be a future covariate; past covariates "
-                f"{[table.columns[i] for i in self._past_positions]} cannot be forecast. "
-                "Use strategy='direct' or list them in future_covariates."
-            )
-        self._quantiles = self._check_quantiles()
-        self.target_names_ = [table.columns[i] for i in self._target_positions]
-        self._columns = list(table.columns)
-        self._fitted_on_pandas = table.is_frame
-        self._series_name = table.name
+            self._layout_.check_columns(table, name)
+        self._layout_.check_finite(table)
+        return table
 
     def _check_quantiles(self):
         if self.quantiles is None:
@@ -350,52 +306,24 @@ class RNNForecaster(BaseRNN):
             raise ValueError("quantiles need strategy='direct'.")
         return np.unique(quantiles)
 
-    def _check_columns(self, table):
-        if table.is_frame and self._fitted_on_pandas and list(table.columns) != self._columns:
-            raise ValueError(
-                f"X has columns {list(table.columns)}, but {type(self).__name__} was fitted "
-                f"with columns {self._columns}."
-            )
-        if len(table.columns) != len(self._columns):
-            raise ValueError(
-                f"X has {len(table.columns)} features, but {type(self).__name__} is "
-                f"expecting {len(self._columns)} features as input. Reshape your data so "
-                "that rows are time steps and columns are the columns seen in fit."
-            )
+    @property
+    def _n_levels(self):
+        """Outputs per target and step: the quantile levels, or the point forecast."""
+        return 1 if self._quantiles_ is None else len(self._quantiles_)
 
-    def _check_finite(self, table):
-        limit = np.finfo(np.float32).max
-        for position in range(len(table.columns)):
-            column = table.values[:, position]
-            if not np.all(np.isfinite(column) & (np.abs(column) <= limit)):
-                kind = "target" if position in self._target_positions else "covariate"
-                raise ValueError(
-                    f"Input X contains NaN, infinity or a value too large for float32 in "
-                    f"{kind} column {table.columns[position]!r}; fill, drop or rescale "
-                    "those rows first."
-                )
+    def _window_builder(self):
+        return WindowBuilder(
+            self._layout_,
+            lookback=self.lookback,
+            horizon=self.horizon,
+            strategy=self.strategy,
+            normalize=self.normalize,
+        )
 
-    def _check_length(self, n_rows, sid):
-        steps = self.horizon if self.strategy == "direct" else 1
-        needed = self.lookback + steps
-        if n_rows < needed:
-            which = "X" if sid is None else f"Series {sid!r}"
-            raise ValueError(
-                f"{which} has {n_rows} sample(s) (rows, i.e. time steps), but "
-                f"lookback={self.lookback} plus {steps} step(s) to forecast need at least "
-                f"{needed} rows to train on."
-            )
-
-    def _scale_static(self, static):
-        if self._static_scaler is None:
+    def _scaled_covariates(self, covariates):
+        if self._covariate_scaler_ is None:
             return None
-        return self._static_scaler.transform(static)
-
-    def _encode_targets(self, y, *, first_fit, classes=None):
-        if first_fit:
-            self._target_scaler = TargetScaler(y)
-        n_quantiles = 1 if self._quantiles is None else len(self._quantiles)
-        return self._target_scaler.transform(y), y.shape[1] * n_quantiles
+        return self._covariate_scaler_.transform(covariates)
 
     # Prediction ----------------------------------------------------------------
 
@@ -406,110 +334,61 @@ class RNNForecaster(BaseRNN):
 
     def _predict_table(self, X):
         self._check_fitted()
-        table = check_table(X, series_id=self.series_id, estimator_name=type(self).__name__)
-        self._check_columns(table)
-        self._check_finite(table)
-        return table
+        return self._checked_table(X, reset=False)
 
-    def _contexts(self, values, ends, future_values=None):
-        """Windows ending at ``ends`` of one series, with the horizon's future covariates.
-
-        ``future_values`` holds the rows after the end of ``values`` (for
-        ``forecast``); rows whose future covariates are unknown are marked.
-        """
-        raw, lengths = gather_windows(values, ends, self.lookback)
-        normalized = normalize_windows(
-            raw, lengths, self._target_positions, normalize=self.normalize
+    def _network_input(self, windows):
+        return SequenceDataset(
+            windows.values, windows.lengths, static=self._scaled_covariates(windows.covariates)
         )
-        steps = self.horizon if self.strategy == "direct" else 1
-        static, _ = self._future_covariates(values, ends, steps, future_values)
-        available = self._covariates_known(values, ends, future_values)
-        dataset = SequenceDataset(normalized.values, lengths, static=static)
-        return _Contexts(dataset, raw, normalized.loc, normalized.scale, available)
 
-    def _covariates_known(self, values, ends, future_values):
-        """Rows whose future covariates are known over the whole horizon (any strategy)."""
-        if not self._future_positions:
-            return np.ones(len(ends), dtype=bool)
-        n_known = len(values) + (0 if future_values is None else len(future_values))
-        return np.asarray(ends) + self.horizon < n_known
-
-    def _future_covariates(self, values, ends, steps, future_values):
-        if not self._future_positions:
-            return None, np.ones(len(ends), dtype=bool)
-        extended = values if future_values is None else np.vstack([values, future_values])
-        rows = future_rows(ends, steps)
-        available = rows[:, -1] < len(extended)
-        known = extended[np.minimum(rows, len(extended) - 1)][:, :, self._future_positions]
-        known[~available] = 0.0
-        return self._scale_static(known.reshape(len(ends), -1)), available
-
-    def _decode(self, outputs, loc, scale):
-        """Network outputs -> forecasts of shape (n, steps, n_targets, n_quantiles)."""
-        n_quantiles = 1 if self._quantiles is None else len(self._quantiles)
-        n_targets = len(self._target_positions)
-        outputs = outputs.reshape(len(outputs), -1, n_quantiles)
+    def _decode(self, outputs, windows):
+        """Network outputs -> forecasts of shape (n, steps, n_targets, n_levels)."""
+        n_levels = self._n_levels
+        outputs = outputs.reshape(len(outputs), -1, n_levels)
         values = (
-            outputs * self._target_scaler.scale[None, :, None]
-            + self._target_scaler.mean[None, :, None]
+            outputs * self._target_scaler_.scale[None, :, None]
+            + self._target_scaler_.mean[None, :, None]
         )
-        values = values.reshape(len(outputs), -1, n_targets, n_quantiles)
-        values = values * scale[:, None, :, None] + loc[:, None, :, None]
-        if n_quantiles > 1:
+        values = values.reshape(len(outputs), -1, len(self._layout_.targets), n_levels)
+        values = values * windows.scale[:, None, :, None] + windows.loc[:, None, :, None]
+        if n_levels > 1:
             values = np.sort(values, axis=-1)
         return values
 
-    def _forecast_from(self, values, ends, future_values=None):
-        """Forecasts (n, horizon, n_targets, n_quantiles) from the windows ending at ``ends``."""
-        contexts = self._contexts(values, ends, future_values)
+    def _forecasts(self, builder, windows):
+        """Forecasts (n, horizon, n_targets, n_levels) from ``windows``; NaN where unknown."""
         if self.strategy == "direct":
-            outputs = predict_outputs(self.net_, contexts.dataset)
-            forecasts = self._decode(outputs, contexts.loc, contexts.scale)
+            outputs = predict_outputs(self.net_, self._network_input(windows))
+            forecasts = self._decode(outputs, windows)
         else:
-            forecasts = self._recursive(values, ends, contexts, future_values)
-        forecasts[~contexts.available] = np.nan
+            forecasts = self._recursive(builder, windows)
+        forecasts[~windows.known] = np.nan
         return forecasts
 
-    def _recursive(self, values, ends, contexts, future_values):
+    def _recursive(self, builder, windows):
         """Feed one-step forecasts back, ``horizon`` times, for all windows at once."""
-        extended = values if future_values is None else np.vstack([values, future_values])
-        raw = contexts.raw.copy()
-        lengths = contexts.dataset.lengths.numpy().copy()
         steps = []
-        next_rows = None
         for step in range(self.horizon):
-            if next_rows is not None:
-                raw, lengths = _append_rows(raw, lengths, next_rows)
-            normalized = normalize_windows(
-                raw, lengths, self._target_positions, normalize=self.normalize
-            )
-            shifted = np.asarray(ends) + step
-            static, _ = self._future_covariates(extended, shifted, 1, None)
-            dataset = SequenceDataset(normalized.values, lengths, static=static)
-            forecast = self._decode(
-                predict_outputs(self.net_, dataset), normalized.loc, normalized.scale
-            )
-            steps.append(forecast[:, 0])
-            next_rows = np.zeros((len(ends), values.shape[1]))
-            next_rows[:, self._target_positions] = forecast[:, 0, :, 0]
-            if self._future_positions:
-                future = extended[np.minimum(shifted + 1, len(extended) - 1)]
-                next_rows[:, self._future_positions] = future[:, self._future_positions]
+            if step:
+                windows = builder.advance(windows, steps[-1][:, :, 0])
+            outputs = predict_outputs(self.net_, self._network_input(windows))
+            steps.append(self._decode(outputs, windows)[:, 0])
         return np.stack(steps, axis=1)
 
     def _rolling(self, X):
-        """Forecasts from every row of X: (n_rows, horizon, n_targets, n_quantiles)."""
+        """Forecasts from every row of X: (n_rows, horizon, n_targets, n_levels)."""
         table = self._predict_table(X)
-        n_quantiles = 1 if self._quantiles is None else len(self._quantiles)
+        builder = self._window_builder()
         result = np.empty(
-            (len(table.values), self.horizon, len(self._target_positions), n_quantiles)
+            (len(table.values), self.horizon, len(self._layout_.targets), self._n_levels)
         )
         for _, rows in table.segments():
-            result[rows] = self._forecast_from(table.values[rows], np.arange(len(rows)))
+            windows = builder.windows(table.values[rows], np.arange(len(rows)))
+            result[rows] = self._forecasts(builder, windows)
         return result, table
 
     def _point(self, forecasts):
-        return forecasts[..., point_quantile(self._quantiles)]
+        return forecasts[..., point_quantile(self._quantiles_)]
 
     def _shape(self, forecasts):
         """Drop the target axis for a single target."""
@@ -546,10 +425,10 @@ class RNNForecaster(BaseRNN):
             Increasing along the last axis, levels as in ``quantiles``.
         """
         self._check_fitted()
-        if self._quantiles is None:
+        if self._quantiles_ is None:
             raise ValueError("predict_quantiles needs a forecaster fitted with quantiles.")
         forecasts, _ = self._rolling(X)
-        return forecasts[:, :, 0] if forecasts.shape[2] == 1 else forecasts
+        return self._shape(forecasts)
 
     def score(self, X, y=None):
         """R^2 of the rolling forecasts whose future lies inside X.
@@ -570,14 +449,10 @@ class RNNForecaster(BaseRNN):
         """
         forecasts, table = self._rolling(X)
         predicted = self._point(forecasts)
-        truth = np.full_like(predicted, np.nan)
+        builder = self._window_builder()
+        truth = np.empty_like(predicted)
         for _, rows in table.segments():
-            values = table.values[rows][:, self._target_positions]
-            future = future_rows(np.arange(len(rows)), self.horizon)
-            inside = future < len(rows)
-            truth[rows[:, None].repeat(self.horizon, 1)[inside], np.nonzero(inside)[1]] = values[
-                future[inside]
-            ]
+            truth[rows] = builder.truth(table.values[rows])
         mask = np.isfinite(truth) & np.isfinite(predicted)
         if not mask.any():
             raise ValueError(
@@ -614,11 +489,22 @@ class RNNForecaster(BaseRNN):
             ndarray of shape (horizon[, n_targets][, n_quantiles]).
         """
         self._check_fitted()
-        if quantiles and self._quantiles is None:
+        if quantiles and self._quantiles_ is None:
             raise ValueError("quantiles=True needs a forecaster fitted with quantiles.")
-        history = self._history if X is None else _tail(self._predict_table(X), self.lookback)
-        future = self._future_table(X_future, history)
-        pieces = []
+        return self._forecast_result(X, X_future).format(
+            quantiles=quantiles,
+            series_column=self.series_id or "series",
+            name=self._layout_.name,
+        )
+
+    def _forecast_result(self, X=None, X_future=None):
+        """The forecast after the history of every series in X (or of training), as arrays."""
+        self._check_fitted()
+        history = self._history_ if X is None else self._predict_table(X).tail(self.lookback)
+        future = self._future_covariates(X_future)
+        builder = self._window_builder()
+        forecasts, series_ids, indexes = [], [], []
+        pandas = self._layout_.from_pandas  # forecasts of arrays have no time index
         for sid, rows in history.segments():
             values = history.values[rows]
             if len(values) < self.lookback:
@@ -628,83 +514,38 @@ class RNNForecaster(BaseRNN):
                     f"lookback={self.lookback}: the forecast reads a shorter context than "
                     "the network was trained on.",
                 )
-            future_values = None
-            if future is not None:
-                future_rows_of_series = future.rows_of(sid)
-                future_values = future.values[future_rows_of_series]
-                future.check_index(future_rows_of_series, _segment_index(history, sid, rows))
-            forecasts = self._forecast_from(values, np.array([len(values) - 1]), future_values)[0]
-            pieces.append(
-                (sid, _segment_index(history, sid, rows), forecasts)
-            )
-        return self._format_forecast(pieces, quantiles)
+            index = history.segment_index(sid, rows)
+            following = None if future is None else future.after(sid, index)
+            windows = builder.windows(values, [len(values) - 1], following)
+            forecasts.append(self._forecasts(builder, windows)[0])
+            series_ids.append(sid)
+            if pandas:
+                indexes.append(continue_index(index, self.horizon))
+        return ForecastResult(
+            np.stack(forecasts),
+            self._quantiles_,
+            list(self.target_names_),
+            series_ids,
+            indexes if pandas else None,
+        )
 
-    def _future_table(self, X_future, history):
-        if not self._future_positions:
+    def _future_covariates(self, X_future):
+        """X_future validated against the future covariates; None without any."""
+        if not self._layout_.future:
             return None
-        names = [self._columns[i] for i in self._future_positions]
         if X_future is None:
             raise ValueError(
-                f"forecast needs X_future with the future covariates {names} for the next "
-                f"{self.horizon} steps."
+                f"forecast needs X_future with the future covariates "
+                f"{self._layout_.future_names} for the next {self.horizon} steps."
             )
-        future = check_table(X_future, series_id=self.series_id, estimator_name=type(self).__name__)
-        if future.is_frame:
-            positions = column_positions(future, names, "X_future")
-            values = future.values[:, positions]
-        else:
-            values = future.values
-            if values.shape[1] != len(names):
-                raise ValueError(
-                    f"X_future has {values.shape[1]} columns, but the future covariates are "
-                    f"{names}."
-                )
-        padded = np.zeros((len(values), len(self._columns)))
-        padded[:, self._future_positions] = values
-        if not np.all(np.isfinite(values)):
-            raise ValueError("Input X_future contains NaN or infinity.")
-        return _FutureRows(padded, future.series, self.horizon, future.index)
-
-    def _format_forecast(self, pieces, quantiles):
-        columns = []
-        for name in self.target_names_:
-            if quantiles:
-                columns.extend(f"{name}_q{level:g}" for level in self._quantiles)
-            else:
-                columns.append(name)
-        frames = []
-        for sid, index, forecasts in pieces:
-            values = forecasts if quantiles else self._point(forecasts)[..., None]
-            values = values.reshape(self.horizon, -1)
-            if not self._fitted_on_pandas:
-                array = forecasts if quantiles else self._point(forecasts)
-                if array.ndim > 1 and array.shape[1] == 1:
-                    array = array[:, 0]
-                frames.append(array)
-                continue
-            frame = pd.DataFrame(
-                values, columns=columns, index=_continue_index(index, self.horizon)
-            )
-            if sid is not None:
-                frame.index.name = frame.index.name or "time"
-                frame = frame.reset_index()
-                frame.insert(0, self.series_id or "series", sid)
-            frames.append(frame)
-        if not self._fitted_on_pandas:
-            return frames[0] if len(frames) == 1 else np.stack(frames)
-        if pieces[0][0] is not None:
-            return pd.concat(frames, ignore_index=True)
-        frame = frames[0]
-        if frame.shape[1] == 1 and not quantiles:
-            return frame.iloc[:, 0].rename(
-                self._series_name if self._series_name is not None else frame.columns[0]
-            )
-        return frame
+        table = check_table(X_future, series_id=self.series_id, estimator_name=type(self).__name__)
+        return self._layout_.future_covariates(table, self.horizon)
 
     def _dataset(self, X):
         table = self._predict_table(X)
+        builder = self._window_builder()
         datasets = [
-            self._contexts(table.values[rows], np.arange(len(rows))).dataset
+            self._network_input(builder.windows(table.values[rows], np.arange(len(rows))))
             for _, rows in table.segments()
         ]
         if len(datasets) == 1:
@@ -724,101 +565,3 @@ class RNNForecaster(BaseRNN):
         tags.target_tags.required = False
         tags.input_tags.three_d_array = False
         return tags
-
-
-class _FutureRows:
-    """Future covariate rows, per series."""
-
-    def __init__(self, values, series, horizon, index=None):
-        self.values = values
-        self.series = series
-        self.horizon = horizon
-        self.index = index
-
-    def check_index(self, rows, history_index):
-        """A time index on X_future must continue the history's."""
-        time_indexes = (pd.DatetimeIndex, pd.PeriodIndex)
-        if not (isinstance(self.index, time_indexes) and isinstance(history_index, time_indexes)):
-            return
-        expected = _continue_index(history_index, self.horizon)
-        given = self.index[rows]
-        if not given.equals(expected):
-            raise ValueError(
-                "X_future's time index must continue the history: expected "
-                f"{list(expected.astype(str))}, got {list(given.astype(str))}."
-            )
-
-    def rows_of(self, sid):
-        rows = np.arange(len(self.values)) if sid is None else np.flatnonzero(self.series == sid)
-        if len(rows) < self.horizon:
-            which = "" if sid is None else f" for series {sid!r}"
-            raise ValueError(
-                f"X_future has {len(rows)} rows{which}, but forecasting horizon={self.horizon} "
-                "steps needs that many rows of future covariates."
-            )
-        return rows[: self.horizon]  # the first horizon rows; later ones are not read
-
-
-def _append_rows(raw, lengths, rows):
-    """Append one row to every window, dropping the oldest row of full windows."""
-    raw = raw.copy()
-    lookback = raw.shape[1]
-    full = lengths == lookback
-    raw[full] = np.roll(raw[full], -1, axis=1)
-    positions = np.where(full, lookback - 1, lengths)
-    raw[np.arange(len(raw)), positions] = rows
-    return raw, np.minimum(lengths + 1, lookback)
-
-
-def _segment_index(table, sid, rows):
-    """The time index of one series (whole, for a single series, so it keeps its freq)."""
-    if table.index is None:
-        return None
-    return table.index if sid is None else table.index[rows]
-
-
-def _tail(table, lookback):
-    """The last ``lookback`` rows of every series of a table."""
-    if table.series is None:
-        keep = slice(max(0, len(table.values) - lookback), None)  # a slice keeps index.freq
-    else:
-        keep = np.concatenate([rows[-lookback:] for _, rows in table.segments()])
-    return replace(
-        table,
-        values=table.values[keep],
-        index=None if table.index is None else table.index[keep],
-        series=None if table.series is None else table.series[keep],
-    )
-
-
-def _frequency(index):
-    if index.freq is not None:
-        return index.freq
-    if len(index) < 3:
-        return None
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # pandas 3.1 announces a change of return type
-        inferred = pd.infer_freq(index)
-    return None if inferred is None else to_offset(inferred)
-
-
-def _continue_index(index, horizon):
-    """The ``horizon`` time stamps after ``index`` (a continued RangeIndex without one)."""
-    if index is None:
-        return pd.RangeIndex(horizon)
-    if isinstance(index, pd.PeriodIndex):
-        return pd.period_range(index[-1] + 1, periods=horizon, freq=index.freq, name=index.name)
-    if isinstance(index, pd.DatetimeIndex):
-        freq = _frequency(index)
-        if freq is None:
-            raise ValueError(
-                "The time index has no regular frequency, so forecast cannot continue it; "
-                "set one (e.g. X.asfreq('MS')) or use a RangeIndex."
-            )
-        return pd.date_range(index[-1], periods=horizon + 1, freq=freq)[1:].rename(index.name)
-    if pd.api.types.is_integer_dtype(index) and len(index) >= 1:
-        step = int(index[-1] - index[-2]) if len(index) >= 2 else 1
-        return pd.RangeIndex(
-            index[-1] + step, index[-1] + step * (horizon + 1), step, name=index.name
-        )
-    return pd.RangeIndex(horizon)

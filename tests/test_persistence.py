@@ -142,7 +142,8 @@ SKOPS_TRUSTED = {
     "sklearn_rnn._regressor.RNNRegressor",
     "sklearn_rnn._forecaster.RNNForecaster",
     "sklearn_rnn._statistics.TargetScaler",
-    "sklearn_rnn._windows.Table",
+    "sklearn_rnn._tables.Table",
+    "sklearn_rnn._forecast_columns.ColumnLayout",
 }
 
 
