@@ -341,8 +341,12 @@ class RNNForecaster(BaseRNN):
             windows.values, windows.lengths, static=self._scaled_covariates(windows.covariates)
         )
 
-    def _decode(self, outputs, windows):
-        """Network outputs -> forecasts of shape (n, steps, n_targets, n_levels)."""
+    def _network_forecasts(self, windows):
+        """The network's forecasts of the ``steps`` rows after every window.
+
+        Of shape (n_windows, steps, n_targets, n_levels), in the targets' units.
+        """
+        outputs = predict_outputs(self.net_, self._network_input(windows))
         n_levels = self._n_levels
         outputs = outputs.reshape(len(outputs), -1, n_levels)
         values = (
@@ -358,8 +362,7 @@ class RNNForecaster(BaseRNN):
     def _forecasts(self, builder, windows):
         """Forecasts (n, horizon, n_targets, n_levels) from ``windows``; NaN where unknown."""
         if self.strategy == "direct":
-            outputs = predict_outputs(self.net_, self._network_input(windows))
-            forecasts = self._decode(outputs, windows)
+            forecasts = self._network_forecasts(windows)
         else:
             forecasts = self._recursive(builder, windows)
         forecasts[~windows.known] = np.nan
@@ -367,13 +370,12 @@ class RNNForecaster(BaseRNN):
 
     def _recursive(self, builder, windows):
         """Feed one-step forecasts back, ``horizon`` times, for all windows at once."""
-        steps = []
+        forecasts = []
         for step in range(self.horizon):
             if step:
-                windows = builder.advance(windows, steps[-1][:, :, 0])
-            outputs = predict_outputs(self.net_, self._network_input(windows))
-            steps.append(self._decode(outputs, windows)[:, 0])
-        return np.stack(steps, axis=1)
+                windows = builder.advance(windows, forecasts[-1][:, :, 0])
+            forecasts.append(self._network_forecasts(windows)[:, 0])
+        return np.stack(forecasts, axis=1)
 
     def _rolling(self, X):
         """Forecasts from every row of X: (n_rows, horizon, n_targets, n_levels)."""
