@@ -27,6 +27,8 @@ import joblib
 import numpy as np
 import pandas as pd
 import pytest
+from _support import FAST as SHARED_FAST
+from _support import make_ragged, make_sequences
 from scipy.stats import loguniform
 from sklearn import config_context
 from sklearn.base import clone
@@ -58,6 +60,7 @@ from sklearn.metrics import (
 from sklearn.model_selection import (
     GridSearchCV,
     HalvingGridSearchCV,
+    KFold,
     ParameterGrid,
     RandomizedSearchCV,
     StratifiedKFold,
@@ -88,7 +91,7 @@ pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceW
 
 # A few epochs of a small network; the higher learning rate makes them learn
 # the toy tasks, so that rankings and calibrations are about something.
-FAST = dict(hidden_size=8, max_iter=5, learning_rate_init=0.03, random_state=0)
+FAST = dict(SHARED_FAST, learning_rate_init=0.03)
 FORECAST = dict(lookback=12, horizon=3, **FAST)
 
 ISSUE_12_THREADS = (
@@ -107,16 +110,8 @@ ISSUE_12_TRANSFORMERS = (
 # Data -------------------------------------------------------------------------
 
 
-def make_sequences(n_samples=60, n_timesteps=10, n_features=2, seed=0):
-    """3-D sequences; the class is the sign of feature 0's mean over the first 3 steps."""
-    rng = np.random.RandomState(seed)
-    X = rng.normal(size=(n_samples, n_timesteps, n_features))
-    signal = X[:, :3, 0].mean(axis=1)
-    return X, (signal > 0).astype(int)
-
-
 def make_three_classes(n_samples=60, seed=0):
-    """3-D sequences with three balanced string classes (terciles of the same signal)."""
+    """3-D sequences with three balanced string classes (terciles of make_sequences' signal)."""
     X, _ = make_sequences(n_samples, seed=seed)
     signal = X[:, :3, 0].mean(axis=1)
     codes = np.digitize(signal, np.quantile(signal, [1 / 3, 2 / 3]))
@@ -124,16 +119,9 @@ def make_three_classes(n_samples=60, seed=0):
 
 
 def make_regression(n_samples=60, seed=0):
-    """3-D sequences; two targets, the sums of each feature over the first 3 steps."""
+    """make_sequences' X; two targets, the sums of each feature over the first 3 steps."""
     X, _ = make_sequences(n_samples, seed=seed)
     return X, X[:, :3, :].sum(axis=1)
-
-
-def make_ragged(n_samples=60, seed=0):
-    """Variable-length sequences (a list of arrays); the target sums feature 0's first 3 steps."""
-    rng = np.random.RandomState(seed)
-    X = [rng.normal(size=(length, 2)) for length in rng.randint(4, 12, size=n_samples)]
-    return X, np.array([sequence[:3, 0].sum() for sequence in X])
 
 
 def make_table(n_samples=80, n_columns=4, informative=3, seed=0):
@@ -161,13 +149,13 @@ def airline_frame():
 # splitter that respects it, a small grid and a scoring that resolves every fit
 # (a continuous one, so that any difference between two fits shows).
 def classifier_case():
-    X, y = make_sequences()
+    X, y = make_sequences(60)
     return RNNClassifier(**FAST), X, y, StratifiedKFold(2), "neg_log_loss"
 
 
 def regressor_case():
-    X, y = make_ragged()
-    return RNNRegressor(**FAST), X, y, 2, "r2"
+    X, y = make_ragged(60)
+    return RNNRegressor(**FAST), X, y, KFold(2), "r2"
 
 
 def forecaster_case():
@@ -182,8 +170,8 @@ CASES = {
 GRID = {"cell": ["gru", "lstm"], "hidden_size": [4, 8]}
 
 
-def split_scores(results, n_splits, prefix="split"):
-    return np.column_stack([results[f"{prefix}{k}_test_score"] for k in range(n_splits)])
+def split_scores(results, n_splits):
+    return np.column_stack([results[f"split{k}_test_score"] for k in range(n_splits)])
 
 
 def manual_scores(estimator, params, X, y, cv, scoring):
@@ -194,7 +182,7 @@ def manual_scores(estimator, params, X, y, cv, scoring):
 
 
 def test_pipeline_with_function_transformer_equals_the_steps_by_hand():
-    X, y = make_sequences()
+    X, y = make_sequences(60)
     pipe = make_pipeline(FunctionTransformer(np.tanh), RNNClassifier(**FAST)).fit(X, y)
     by_hand = RNNClassifier(**FAST).fit(np.tanh(X), y)
     np.testing.assert_array_equal(pipe.predict_proba(X), by_hand.predict_proba(np.tanh(X)))
@@ -225,12 +213,12 @@ def test_grid_search_scores_are_manual_cross_validation(kind):
     estimator, X, y, cv, scoring = CASES[kind]()
     search = GridSearchCV(estimator, GRID, cv=cv, scoring=scoring).fit(X, y)
     assert search.best_params_ in list(ParameterGrid(GRID))
-    n_splits = cv if isinstance(cv, int) else cv.get_n_splits()
-    scores = split_scores(search.cv_results_, n_splits)
+    scores = split_scores(search.cv_results_, cv.get_n_splits())
     assert np.all(np.isfinite(scores))
     for params, row in zip(search.cv_results_["params"], scores, strict=True):
         np.testing.assert_array_equal(row, manual_scores(estimator, params, X, y, cv, scoring))
-    assert search.best_estimator_.get_params()["cell"] == search.best_params_["cell"]
+    refitted = search.best_estimator_.get_params()
+    assert {name: refitted[name] for name in GRID} == search.best_params_
     assert search.best_score_ == scores.mean(axis=1).max()
 
 
@@ -255,7 +243,7 @@ def test_randomized_search_draws_from_the_distributions(kind):
 
 
 def test_halving_grid_search_over_samples():
-    X, y = make_sequences()
+    X, y = make_sequences(60)
     search = HalvingGridSearchCV(RNNClassifier(**FAST), GRID, cv=2, factor=2, random_state=0).fit(
         X, y
     )
@@ -263,7 +251,7 @@ def test_halving_grid_search_over_samples():
     assert search.n_candidates_ == [4, 2, 1]
     assert search.best_params_ in list(ParameterGrid(GRID))
     assert np.all(np.isfinite(split_scores(search.cv_results_, 2)))
-    # the candidate of the last round was among the better half of the one before
+    # the last round's candidate was the best of the round before
     results = pd.DataFrame(search.cv_results_)
     second = results[results["iter"] == 1].sort_values("mean_test_score", ascending=False)
     assert search.best_params_ in second["params"].tolist()[:1]
@@ -300,7 +288,7 @@ def test_halving_grid_search_over_epochs(kind):
 
 
 def test_cross_validate_with_several_classification_scorers():
-    X, y = make_sequences()
+    X, y = make_sequences(60)
     results = cross_validate(
         RNNClassifier(**FAST),
         X,
@@ -390,7 +378,7 @@ def test_cross_val_predict_probabilities():
 
 
 def test_learning_curve_ends_with_the_full_cross_validation():
-    X, y = make_sequences()
+    X, y = make_sequences(60)
     sizes, train_scores, test_scores = learning_curve(
         RNNClassifier(**FAST), X, y, cv=2, train_sizes=[0.5, 1.0]
     )
@@ -437,7 +425,7 @@ def assert_probabilities(proba, n_classes):
 
 
 def test_calibrated_classifier_wraps_fitted_clones():
-    X, y = make_sequences()
+    X, y = make_sequences(60)
     rnn = RNNClassifier(**FAST)
     calibrated = CalibratedClassifierCV(rnn, cv=2, method="sigmoid").fit(X, y)
     proba = calibrated.predict_proba(X)
@@ -472,7 +460,7 @@ def test_calibrating_a_frozen_classifier_keeps_it_and_its_ranking():
 
 
 def test_tuned_threshold_is_applied_to_the_refitted_probabilities():
-    X, y = make_sequences()
+    X, y = make_sequences(60)
     tuned = TunedThresholdClassifierCV(
         RNNClassifier(**FAST), cv=2, scoring="balanced_accuracy"
     ).fit(X, y)
@@ -489,7 +477,7 @@ def test_tuned_threshold_is_applied_to_the_refitted_probabilities():
 
 
 def test_soft_voting_averages_the_members():
-    X, y = make_sequences()
+    X, y = make_sequences(60)
     members = [("gru", RNNClassifier(**FAST)), ("lstm", RNNClassifier(cell="lstm", **FAST))]
     vote = VotingClassifier(members, voting="soft").fit(X, y)
     mean = np.mean([member.predict_proba(X) for member in vote.estimators_], axis=0)
@@ -506,7 +494,7 @@ def test_voting_regressor_averages_the_members():
 
 
 def test_stacking_learns_from_out_of_fold_probabilities():
-    X, y = make_sequences()
+    X, y = make_sequences(60)
     stack = StackingClassifier([("rnn", RNNClassifier(**FAST))], LogisticRegression(), cv=2)
     stack.fit(X, y)
     (member,) = stack.estimators_
@@ -543,7 +531,7 @@ def test_bagging_averages_members_fitted_on_different_samples():
 
 
 def test_adaboost_reweights_and_weighs_its_members():
-    X, y = make_sequences()
+    X, y = make_sequences(60)
     ada = AdaBoostClassifier(RNNClassifier(**FAST), n_estimators=3, random_state=0).fit(X, y)
     members = ada.estimators_
     weights = ada.estimator_weights_[: len(members)]
@@ -583,7 +571,7 @@ def test_one_vs_one_counts_the_pairwise_votes():
 
 
 def test_multi_output_classifier_and_regressor_fit_one_member_per_column():
-    X, y = make_sequences()
+    X, y = make_sequences(60)
     _, labels = make_three_classes()
     Y = np.column_stack([y, labels])
     clf = MultiOutputClassifier(RNNClassifier(**FAST)).fit(X, Y)
@@ -664,7 +652,7 @@ def test_partial_dependence_is_the_mean_prediction_over_the_grid(one_column_deci
 
 
 def test_routed_sample_weight_reaches_fit_and_scorer():
-    X, y = make_sequences()
+    X, y = make_sequences(60)
     weights = np.random.RandomState(1).uniform(0.1, 3.0, size=len(y))
     with config_context(enable_metadata_routing=True):
         weighted_accuracy = make_scorer(accuracy_score).set_score_request(sample_weight=True)
@@ -693,7 +681,7 @@ def test_routed_sample_weight_reaches_fit_and_scorer():
 
 
 def test_routed_sample_weight_through_a_pipeline_in_a_search():
-    X, y = make_sequences()
+    X, y = make_sequences(60)
     weights = np.random.RandomState(1).uniform(0.1, 3.0, size=len(y))
     grid = {"rnnclassifier__cell": ["gru", "lstm"]}
     with config_context(enable_metadata_routing=True):
@@ -725,7 +713,7 @@ def test_displays_show_the_classifier_metrics(pyplot):
     from sklearn.calibration import CalibrationDisplay
     from sklearn.metrics import ConfusionMatrixDisplay, PrecisionRecallDisplay, RocCurveDisplay
 
-    X, y = make_sequences()
+    X, y = make_sequences(60)
     clf = RNNClassifier(**FAST).fit(X, y)
     positive = clf.predict_proba(X)[:, 1]
     roc = RocCurveDisplay.from_estimator(clf, X, y)
@@ -806,6 +794,7 @@ def sequential_scores(kind):
     return search_scores(GridSearchCV, kind)
 
 
+@pytest.mark.slow  # starts two worker processes
 @pytest.mark.parametrize("kind", ["classifier", "forecaster"])
 def test_loky_workers_match_the_sequential_search(kind):
     """Worker processes fit with one torch thread, as this process does (conftest.py).
@@ -884,7 +873,7 @@ def rnn_names(n=16, prefix="rnnclassifier"):
 
 
 def test_feature_union_of_two_networks_names_its_features():
-    X, y = make_sequences()
+    X, y = make_sequences(60)
     union = FeatureUnion(
         [("gru", RNNClassifier(**FAST)), ("lstm", RNNClassifier(cell="lstm", **FAST))]
     ).set_output(transform="pandas")
@@ -928,7 +917,7 @@ def test_column_transformer_with_pandas_output_names_its_features():
     "transformer", [SequenceScaler(), StepwiseTransformer(StandardScaler())], ids=type
 )
 def test_sequence_transformers_in_a_pipeline_name_their_features(transformer):
-    X, y = make_sequences()
+    X, y = make_sequences(60)
     pipe = make_pipeline(transformer, RNNClassifier(**FAST)).fit(X, y)
     assert list(pipe[0].get_feature_names_out()) == ["x0", "x1"]
     assert list(pipe.get_feature_names_out()) == rnn_names()
