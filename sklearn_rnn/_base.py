@@ -11,7 +11,10 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils._set_output import _get_output_config
 from sklearn.utils.validation import _check_sample_weight, check_consistent_length, check_is_fitted
 
+from ._device import resolve_device
 from ._modules import CELLS, POOLINGS
+from ._net import OPTIMIZERS, build_net
+from ._persistence import export_net, import_net
 from ._sequences import (
     SequenceDataset,
     check_sequences,
@@ -22,18 +25,7 @@ from ._sequences import (
     validate_sequence_features,
 )
 from ._statistics import step_statistics
-from ._training import (
-    OPTIMIZERS,
-    build_net,
-    export_net,
-    import_net,
-    initialize,
-    kept_epoch,
-    predict_outputs,
-    resolve_device,
-    split_validation,
-    train,
-)
+from ._training import initialize, kept_epoch, predict_outputs, split_validation, train
 from ._warnings import warn
 
 # Default training-set size from which early_stopping="auto" holds out a
@@ -327,7 +319,7 @@ class BaseRNN(
 
     _frozen_params = ARCHITECTURE_PARAMS  # fixed once the network is fitted
     _criterion = None  # key of _modules.CRITERIA
-    _score_name = None  # key of _training.SCORES
+    _score_name = None  # key of _callbacks.SCORES
 
     def _criterion_params(self):
         return {}

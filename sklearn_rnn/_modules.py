@@ -18,6 +18,13 @@ def step_mask(lengths, max_length, device):
     return steps[None, :] < lengths.to(device)[:, None]
 
 
+def real_steps(lengths, *padded):
+    """Keep the rows of real time steps of (batch, steps, ...) tensors: (n_real_steps, ...)."""
+    reference = next(tensor for tensor in padded if tensor is not None)
+    mask = step_mask(lengths, reference.shape[1], reference.device)
+    return tuple(None if tensor is None else tensor[mask] for tensor in padded)
+
+
 class RecurrentEncoder(nn.Module):
     """Standardize inputs, run a recurrent network, and pool it to one vector.
 

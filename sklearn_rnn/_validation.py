@@ -41,7 +41,7 @@ def as_numeric(X, input_name="X", *, dtype=None):
     if array.dtype.kind in "USO":
         try:
             array = array.astype(dtype or np.float32)
-        except (ValueError, TypeError):
+        except ValueError:
             raise ValueError(
                 f"{input_name} must hold numbers: dtype='numeric' is not compatible "
                 "with arrays of bytes/strings. Convert your data to numeric values "

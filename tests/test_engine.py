@@ -9,8 +9,8 @@ from _support import FAST, make_ragged, make_sequences
 from skorch.callbacks import Callback
 
 from sklearn_rnn import RNNClassifier, RNNForecaster, RNNRegressor
+from sklearn_rnn._net import SequenceNet
 from sklearn_rnn._sequences import SequenceDataset
-from sklearn_rnn._training import SequenceNet
 
 
 class BatchCounter(Callback):
@@ -141,6 +141,10 @@ def test_engine_caches_are_not_pickled_and_rebuild():
     est = RNNClassifier(**FAST, warm_start=True).fit(X, y)
     assert "_mean_criterion_cache_" in est.net_.__dict__
     assert "_listener_cache_" in est.net_.__dict__
+    # The net pickled on its own (an estimator's pickle exports the weights instead).
+    net_copy = pickle.loads(pickle.dumps(est.net_))
+    assert "_mean_criterion_cache_" not in net_copy.__dict__
+    assert "_listener_cache_" not in net_copy.__dict__
     copy = pickle.loads(pickle.dumps(est))
     assert "_mean_criterion_cache_" not in copy.net_.__dict__
     assert "_listener_cache_" not in copy.net_.__dict__
@@ -171,7 +175,7 @@ def test_step_width_counts_wide_inputs_and_embeddings():
 
 
 def test_inference_batches_fit_the_cpu_caches_and_the_gpu_memory():
-    from sklearn_rnn._training import _inference_batch_size, inference_batch_size
+    from sklearn_rnn._device import inference_batch_size, network_inference_batch_size
 
     assert inference_batch_size(20, 64, "cpu") == 2**22 // (20 * 64)
     assert inference_batch_size(50, 256, "cpu") == 327  # a 64-unit LSTM, 50 steps
@@ -181,4 +185,4 @@ def test_inference_batches_fit_the_cpu_caches_and_the_gpu_memory():
     X, y = make_sequences(n_samples=30)
     est = RNNClassifier(**FAST, cell="lstm", bidirectional=False).fit(X, y)
     dataset = SequenceDataset(X.astype(np.float32), np.full(30, 10))
-    assert _inference_batch_size(est.net_, dataset) == inference_batch_size(10, 32, "cpu")
+    assert network_inference_batch_size(est.net_, dataset) == inference_batch_size(10, 32, "cpu")

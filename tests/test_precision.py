@@ -8,7 +8,7 @@ import torch
 from _support import FAST, make_sequences
 
 from sklearn_rnn import RNNClassifier, RNNForecaster, RNNRegressor
-from sklearn_rnn._training import mixed_precision_failure
+from sklearn_rnn._device import mixed_precision_failure
 
 # oneDNN's bfloat16 LSTM needs AVX-512: elsewhere the bfloat16 path cannot run
 # (the float32 fallback is tested everywhere, below).

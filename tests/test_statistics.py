@@ -5,8 +5,8 @@ import pytest
 import torch
 
 from sklearn_rnn import RNNForecaster
+from sklearn_rnn._callbacks import SCORES
 from sklearn_rnn._statistics import TargetScaler, nonzero_scale, point_quantile
-from sklearn_rnn._training import SCORES
 
 
 def test_nonzero_scale_replaces_rounding_noise_of_constants_by_one():

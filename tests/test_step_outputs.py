@@ -181,9 +181,13 @@ def test_validation_score_counts_real_steps_only():
 
     from skorch.history import History
 
-    from sklearn_rnn._training import ValidationScore
+    from sklearn_rnn._callbacks import ValidationScore
 
-    net = SimpleNamespace(module_=SimpleNamespace(step_outputs=True), history=History())
+    net = SimpleNamespace(
+        module_=SimpleNamespace(step_outputs=True),
+        criterion_=torch.nn.CrossEntropyLoss(),
+        history=History(),
+    )
     net.history.new_epoch()
     lengths = torch.tensor([2, 4])
     y_true = torch.zeros((2, 4), dtype=torch.long)
