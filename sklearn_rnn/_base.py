@@ -367,15 +367,48 @@ class BaseRNN(
     # The one fit path ----------------------------------------------------------
 
     def _fit(self, X, y, sample_weight=None, *, incremental, classes=None):
+        """Validate, (re)build the network if needed, train, record: as MLP's ``_fit``."""
+        self._check_training_params()
+        first_fit = not hasattr(self, "net_") or not (incremental or self.warm_start)
+        if not first_fit:
+            self._check_frozen_params()
+        sequences, y_encoded, weights, static, n_outputs = self._validated_training_data(
+            X, y, sample_weight, first_fit=first_fit, classes=classes
+        )
+        if first_fit:
+            n_static = 0 if static is None else static.shape[1]
+            self._initialize(sequences, n_outputs, n_static)
+        dataset = SequenceDataset.from_sequences(
+            sequences, y_encoded, weights, static, step_targets=self._output_per_step()
+        )
+        self.net_.set_mixed_precision(self.mixed_precision)  # may change between fits
+        train_data, valid_data = self._split(dataset, y_encoded, incremental)
+        guard = train(
+            self.net_,
+            train_data,
+            valid_data,
+            epochs=1 if incremental else self.max_iter,
+            seed=self._rng_.randint(np.iinfo(np.int32).max),
+        )
+        self._record_history(validated=valid_data is not None)
+        self._warn_if_cut_short(guard)
+        return self
+
+    def _check_training_params(self):
+        """Raise for parameter combinations that cannot train (beyond single constraints)."""
         if self.tbptt_steps is not None and self.bidirectional:
             raise ValueError(
                 "tbptt_steps truncates backpropagation from the end of each sequence, which "
                 "needs bidirectional=False (a backward direction reads from the end first); "
                 f"got tbptt_steps={self.tbptt_steps} with bidirectional=True."
             )
-        first_fit = not hasattr(self, "net_") or not (incremental or self.warm_start)
-        if not first_fit:
-            self._check_frozen_params()
+
+    def _validated_training_data(self, X, y, sample_weight, *, first_fit, classes):
+        """Sequences, encoded targets, sample weights, static inputs and output width.
+
+        Per-step targets (``output="sequence"``) and their weights come back
+        padded like the sequences.
+        """
         sequences, y, static = self._training_data(X, y, first_fit)
         if not first_fit:
             validate_sequence_features(self, sequences, reset=False)
@@ -387,22 +420,10 @@ class BaseRNN(
         if per_step:
             y_encoded = pad_steps(y_encoded, sequences.lengths)
             weights = None if weights is None else pad_steps(weights, sequences.lengths)
-        if first_fit:
-            n_static = 0 if static is None else static.shape[1]
-            self._initialize(sequences, n_outputs, n_static)
-        dataset = SequenceDataset.from_sequences(
-            sequences, y_encoded, weights, static, step_targets=per_step
-        )
-        self.net_.set_mixed_precision(self.mixed_precision)  # may change between fits
-        train_data, valid_data = self._split(dataset, y_encoded, incremental)
-        guard = train(
-            self.net_,
-            train_data,
-            valid_data,
-            epochs=1 if incremental else self.max_iter,
-            seed=self._rng.randint(np.iinfo(np.int32).max),
-        )
-        self._record_history(validated=valid_data is not None)
+        return sequences, y_encoded, weights, static, n_outputs
+
+    def _warn_if_cut_short(self, guard):
+        """Warn when training was interrupted or diverged (the kept weights are named)."""
         kept = self.best_epoch_
         if guard.interrupted_:
             warn(
@@ -417,7 +438,6 @@ class BaseRNN(
                 "max_grad_norm.",
                 ConvergenceWarning,
             )
-        return self
 
     def _sample_weights(self, sequences, y_encoded, sample_weight):
         target_weights = self._target_weights(y_encoded)
@@ -435,9 +455,9 @@ class BaseRNN(
     def _initialize(self, sequences, n_outputs, n_static=0):
         validate_sequence_features(self, sequences, reset=True)
         self.device_ = resolve_device(self.device)
-        self._rng = check_random_state(self.random_state)
-        self._frozen = {name: _frozen(getattr(self, name)) for name in self._frozen_params}
-        self._net_config = dict(
+        self._rng_ = check_random_state(self.random_state)
+        self._frozen_ = {name: _frozen(getattr(self, name)) for name in self._frozen_params}
+        self._net_config_ = dict(
             module_params=dict(
                 n_features=sequences.n_features,
                 n_outputs=n_outputs,
@@ -462,8 +482,8 @@ class BaseRNN(
             verbose=self.verbose,
             callbacks=self.callbacks,
         )
-        self.net_ = build_net(**self._net_config)
-        initialize(self.net_, seed=self._rng.randint(np.iinfo(np.int32).max))
+        self.net_ = build_net(**self._net_config_)
+        initialize(self.net_, seed=self._rng_.randint(np.iinfo(np.int32).max))
 
     def _input_params(self, sequences):
         """How the network reads its input: token embedding, or standardized features."""
@@ -478,7 +498,7 @@ class BaseRNN(
 
     def _check_frozen_params(self):
         """Raise if a parameter that shaped the fitted network changed since."""
-        for name, fitted in self._frozen.items():
+        for name, fitted in self._frozen_.items():
             current = getattr(self, name)
             if _frozen(current) != fitted:
                 raise ValueError(
@@ -515,7 +535,7 @@ class BaseRNN(
             n_samples,
             self.validation_fraction,
             stratify=None if self._output_per_step() else self._stratify(y_encoded),
-            seed=self._rng.randint(np.iinfo(np.int32).max),
+            seed=self._rng_.randint(np.iinfo(np.int32).max),
         )
 
     def _record_history(self, *, validated):
@@ -593,7 +613,7 @@ class BaseRNN(
 
     def __setstate__(self, state):
         if "net_" in state:
-            state = dict(state, net_=import_net(state["net_"], state["_net_config"]))
+            state = dict(state, net_=import_net(state["net_"], state["_net_config_"]))
             state["device_"] = str(state["net_"].device)
         super().__setstate__(state)
 
@@ -610,14 +630,15 @@ class BaseRNN(
         return tags
 
 
-class SequenceEstimatorMixin:
-    """Token input and per-step outputs, for RNNClassifier and RNNRegressor.
+class BaseSequenceRNN(BaseRNN):
+    """Base class of the estimators of sequences: RNNClassifier and RNNRegressor.
 
     Adds the parameters ``output``, ``embedding_dim`` and ``n_tokens`` (the
-    estimator's ``__init__`` stores them); place it before :class:`BaseRNN` in the bases.
+    estimator's ``__init__`` stores them): token input and per-step outputs.
     """
 
-    _sequence_parameter_constraints = {
+    _parameter_constraints = {
+        **BaseRNN._parameter_constraints,
         "output": [StrOptions({"last", "sequence"})],
         "embedding_dim": [Interval(Integral, 1, None, closed="left"), None],
         "n_tokens": [Interval(Integral, 1, None, closed="left"), None],

@@ -9,11 +9,11 @@ from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import column_or_1d
 
-from ._base import BaseRNN, SequenceEstimatorMixin, fill_doc
+from ._base import BaseSequenceRNN, fill_doc
 
 
 @fill_doc
-class RNNClassifier(ClassifierMixin, SequenceEstimatorMixin, BaseRNN):
+class RNNClassifier(ClassifierMixin, BaseSequenceRNN):
     """Recurrent neural network classifier for sequences.
 
     Reads each sequence with a recurrent network (LSTM, GRU or Elman RNN),
@@ -75,8 +75,7 @@ class RNNClassifier(ClassifierMixin, SequenceEstimatorMixin, BaseRNN):
     """
 
     _parameter_constraints = {
-        **BaseRNN._parameter_constraints,
-        **SequenceEstimatorMixin._sequence_parameter_constraints,
+        **BaseSequenceRNN._parameter_constraints,
         "class_weight": [dict, StrOptions({"balanced"}), None],
     }
 

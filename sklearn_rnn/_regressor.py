@@ -5,12 +5,12 @@ from sklearn.base import RegressorMixin, _fit_context
 from sklearn.metrics import r2_score
 from sklearn.utils import check_array
 
-from ._base import BaseRNN, SequenceEstimatorMixin, fill_doc
+from ._base import BaseSequenceRNN, fill_doc
 from ._statistics import TargetScaler
 
 
 @fill_doc
-class RNNRegressor(RegressorMixin, SequenceEstimatorMixin, BaseRNN):
+class RNNRegressor(RegressorMixin, BaseSequenceRNN):
     """Recurrent neural network regressor for sequences.
 
     Reads each sequence with a recurrent network (LSTM, GRU or Elman RNN),
@@ -58,8 +58,7 @@ class RNNRegressor(RegressorMixin, SequenceEstimatorMixin, BaseRNN):
     """
 
     _parameter_constraints = {
-        **BaseRNN._parameter_constraints,
-        **SequenceEstimatorMixin._sequence_parameter_constraints,
+        **BaseSequenceRNN._parameter_constraints,
     }
 
     _criterion = "mse"
@@ -172,15 +171,15 @@ class RNNRegressor(RegressorMixin, SequenceEstimatorMixin, BaseRNN):
             raise ValueError(f"y must be 1-D or 2-D; got {y.ndim} dimensions.")
         targets = y.reshape(len(y), -1)
         if first_fit:
-            self._y_is_1d = y.ndim == 1
+            self._y_is_1d_ = y.ndim == 1
             self.n_outputs_ = targets.shape[1]
-            self._target_scaler = TargetScaler(targets)
+            self._target_scaler_ = TargetScaler(targets)
         elif targets.shape[1] != self.n_outputs_:
             raise ValueError(
                 f"y has {targets.shape[1]} outputs, but {type(self).__name__} was "
                 f"fitted with {self.n_outputs_}."
             )
-        return self._target_scaler.transform(targets), self.n_outputs_
+        return self._target_scaler_.transform(targets), self.n_outputs_
 
     def predict(self, X):
         """Predict the target(s) of every sequence (of every time step with output="sequence").
@@ -198,8 +197,8 @@ class RNNRegressor(RegressorMixin, SequenceEstimatorMixin, BaseRNN):
         """
         outputs, restore = self._outputs(X)
         flat = outputs.reshape(-1, self.n_outputs_)
-        y = self._target_scaler.inverse_transform(flat).reshape(outputs.shape)
-        return restore(y[..., 0] if self._y_is_1d else y)
+        y = self._target_scaler_.inverse_transform(flat).reshape(outputs.shape)
+        return restore(y[..., 0] if self._y_is_1d_ else y)
 
     def score(self, X, y, sample_weight=None):
         """Coefficient of determination R^2 of the predictions.

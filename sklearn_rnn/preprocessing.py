@@ -518,11 +518,11 @@ class SequenceScaler(_StepwiseBase):
             Fitted scaler.
         """
         scaler = StandardScaler(with_mean=self.with_mean, with_std=self.with_std)
-        self._scaler = self._fit_steps(X, scaler)
-        self.mean_ = self._scaler.mean_
-        self.var_ = self._scaler.var_
-        self.scale_ = self._scaler.scale_
-        self.n_samples_seen_ = int(self._scaler.n_samples_seen_)
+        self._scaler_ = self._fit_steps(X, scaler)
+        self.mean_ = self._scaler_.mean_
+        self.var_ = self._scaler_.var_
+        self.scale_ = self._scaler_.scale_
+        self.n_samples_seen_ = int(self._scaler_.n_samples_seen_)
         return self
 
     def transform(self, X):
@@ -556,4 +556,4 @@ class SequenceScaler(_StepwiseBase):
         return self._apply(X, "inverse_transform")
 
     def _fitted_transformer(self):
-        return self._scaler
+        return self._scaler_

@@ -40,7 +40,7 @@ def test_model_pickled_on_cuda_loads_on_a_cpu_machine():
     """
     est, X = fitted(RNNClassifier)
     expected = est.predict_proba(X)
-    est._net_config["device"] = "cuda"
+    est._net_config_["device"] = "cuda"
     est.device_ = "cuda"
     blob = pickle.dumps(est)
     assert not torch.cuda.is_available()
