@@ -820,6 +820,8 @@ def test_threads_match_the_sequential_search(kind):
 # optuna and dask-ml ---------------------------------------------------------------------
 
 
+# optuna_integration imports optuna.terminator, deprecated since optuna 4.9
+@pytest.mark.filterwarnings("ignore:`optuna.terminator` module has been deprecated:FutureWarning")
 @pytest.mark.parametrize("kind", ["classifier", "forecaster"])
 def test_optuna_search(kind):
     optuna = pytest.importorskip("optuna")
