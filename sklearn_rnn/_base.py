@@ -7,10 +7,9 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, TransformerMixin
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils._set_output import _get_output_config
-from sklearn.utils.validation import _check_sample_weight, check_consistent_length, check_is_fitted
+from sklearn.utils.validation import check_consistent_length, check_is_fitted
 
+from ._compat import Interval, StrOptions, _check_sample_weight, _get_output_config
 from ._device import resolve_device
 from ._modules import CELLS, POOLINGS
 from ._net import OPTIMIZERS, build_net

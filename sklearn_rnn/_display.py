@@ -7,9 +7,9 @@ its absence raises an ImportError that says how to install it.
 import numpy as np
 import pandas as pd
 from sklearn.pipeline import Pipeline
-from sklearn.utils._optional_dependencies import check_matplotlib_support
 from sklearn.utils.validation import check_is_fitted
 
+from ._compat import check_matplotlib_support
 from ._tables import check_table
 
 

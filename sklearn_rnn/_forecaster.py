@@ -11,11 +11,10 @@ returns.
 from numbers import Integral
 
 import numpy as np
-from sklearn.base import _fit_context
-from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from ._base import BaseRNN, fill_doc
+from ._compat import Interval, StrOptions, _fit_context
 from ._forecast_columns import ColumnLayout
 from ._forecast_result import ForecastResult
 from ._forecast_windows import WindowBuilder

@@ -1,11 +1,12 @@
 """RNNRegressor: sequence regression with a recurrent network."""
 
 import numpy as np
-from sklearn.base import RegressorMixin, _fit_context
+from sklearn.base import RegressorMixin
 from sklearn.metrics import r2_score
 from sklearn.utils import check_array
 
 from ._base import BaseSequenceRNN, fill_doc
+from ._compat import _fit_context
 from ._statistics import TargetScaler
 
 
