@@ -6,7 +6,7 @@ PIP := $(BIN)/python -m pip
 STAMP := $(VENV)/.installed
 DOCS_STAMP := $(VENV)/.installed-docs
 
-.PHONY: demo test test-fast lint docs bench-speed bench-defaults bench-airline bench-threads clean
+.PHONY: demo test test-fast test-oldest lint docs dist bench-speed bench-defaults bench-airline bench-threads clean
 
 $(STAMP): pyproject.toml constraints-cpu.txt
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,23 @@ test-fast: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
+# The suite against the oldest releases pyproject.toml accepts (.ci/oldest-constraints.txt),
+# in a venv of its own.
+OLDEST_VENV := .venv-oldest
+OLDEST_STAMP := $(OLDEST_VENV)/.installed
+
+$(OLDEST_STAMP): pyproject.toml .ci/oldest-constraints.txt
+	rm -rf $(OLDEST_VENV)
+	$(PYTHON) -m venv $(OLDEST_VENV)
+	$(OLDEST_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(OLDEST_VENV)/bin/python -m pip install --quiet -c .ci/oldest-constraints.txt torch==2.13.0
+	$(OLDEST_VENV)/bin/python -m pip install --quiet -c .ci/oldest-constraints.txt -e ".[test]"
+	touch $(OLDEST_STAMP)
+
+test-oldest: $(OLDEST_STAMP)
+	$(OLDEST_VENV)/bin/python -m pip list | grep -iE '^(numpy|scipy|scikit-learn|pandas|skorch|torch) '
+	$(OLDEST_VENV)/bin/python -m pytest -n 2 -q
+
 $(DOCS_STAMP): $(STAMP)
 	$(PIP) install --quiet -c constraints-cpu.txt -e ".[docs]"
 	touch $(DOCS_STAMP)
@@ -39,6 +56,18 @@ $(DOCS_STAMP): $(STAMP)
 docs: $(DOCS_STAMP)
 	rm -rf docs/_build docs/generated docs/auto_examples docs/sg_execution_times.rst
 	OMP_NUM_THREADS=1 $(BIN)/sphinx-build -W --keep-going -b html docs docs/_build/html
+
+# The sdist and wheel into dist/, then twine's check of their metadata (the README renders).
+DIST_STAMP := $(VENV)/.installed-dist
+
+$(DIST_STAMP): $(STAMP)
+	$(PIP) install --quiet build twine
+	touch $(DIST_STAMP)
+
+dist: $(DIST_STAMP)
+	rm -rf dist
+	$(BIN)/python -m build --outdir dist .
+	$(BIN)/twine check --strict dist/*
 
 # Benchmarks. Each writes its report into its own section of docs/benchmarks.md (between
 # the script's markers); options after ARGS=, e.g. make bench-speed ARGS="--threads 1
@@ -64,5 +93,5 @@ bench-threads: $(STAMP)
 	env -u OMP_NUM_THREADS $(BIN)/python benchmarks/bench_threads.py --out $(BENCH_PAGE) $(ARGS)
 
 clean:
-	rm -rf $(VENV) build *.egg-info
+	rm -rf $(VENV) $(OLDEST_VENV) build dist *.egg-info
 	rm -rf docs/_build docs/generated docs/auto_examples docs/sg_execution_times.rst
