@@ -3,7 +3,8 @@
 This is the only module that knows the shapes users may pass as sequences:
 
 * a 3-D array ``(n_samples, n_timesteps, n_features)``;
-* a 2-D array ``(n_samples, n_timesteps)``, read as univariate sequences;
+* a 2-D array or DataFrame ``(n_samples, n_timesteps)``, a table read as
+  univariate sequences (scikit-learn counts its columns as features);
 * a list, tuple, pandas Series or object array of 1-D ``(n_timesteps,)`` or
   2-D ``(n_timesteps, n_features)`` arrays of different lengths.
 
@@ -12,13 +13,19 @@ plus the true length of every sequence. Training and inference slice whole
 batches out of these tensors; no per-sample ``__getitem__`` is on the hot path.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
 import torch
 
-from ._validation import as_numeric, check_dense, check_finite, validate_features
+from ._validation import (
+    as_numeric,
+    check_dense,
+    check_finite,
+    check_n_features,
+    validate_features,
+)
 
 # Ragged training data is shuffled, then sorted by length inside pools of this
 # many batches, so that a batch holds sequences of similar length (little
@@ -35,15 +42,20 @@ class Sequences:
     values : ndarray of shape (n_samples, max_length, n_features), float32
     lengths : ndarray of shape (n_samples,), int64
     feature_names : ndarray of str or None
-        Column names shared by sequences given as DataFrames.
+        Names of what scikit-learn counts as features: the columns of a
+        table, or the column names shared by sequences given as DataFrames.
     univariate : bool
         Whether the input had no feature axis (a 2-D array, or 1-D sequences).
+    table : bool
+        Whether the input was a 2-D table (array or DataFrame): one row per
+        sample, one column per time step.
     """
 
     values: np.ndarray
     lengths: np.ndarray
     feature_names: np.ndarray | None = None
     univariate: bool = False
+    table: bool = False
 
     @property
     def n_samples(self):
@@ -52,6 +64,11 @@ class Sequences:
     @property
     def n_features(self):
         return self.values.shape[2]
+
+    @property
+    def n_input_features(self):
+        """Features as scikit-learn counts them: a table's columns, else per time step."""
+        return self.values.shape[1] if self.table else self.n_features
 
     @property
     def is_ragged(self):
@@ -76,12 +93,16 @@ def check_sequences(X, *, estimator_name, input_name="X"):
     malformed input, in scikit-learn's wording where one exists.
     """
     check_dense(X, input_name)
+    names = None
     if isinstance(X, pd.DataFrame):
+        names = _string_column_names(X)
         X = X.to_numpy()
     if _is_sequence_list(X):
         sequences = _pad_ragged(list(X), estimator_name, input_name)
     else:
         sequences = _from_array(X, estimator_name, input_name)
+        if sequences.table and names is not None:
+            sequences = replace(sequences, feature_names=names)
     check_finite(sequences.values, input_name)
     return sequences
 
@@ -144,7 +165,7 @@ def _from_array(X, estimator_name, input_name):
     if not values.flags.writeable:  # e.g. a read-only memory map; torch wants writable
         values = values.copy()
     lengths = np.full(n_samples, n_timesteps, dtype=np.int64)
-    return Sequences(values, lengths, univariate=univariate)
+    return Sequences(values, lengths, univariate=univariate, table=univariate)
 
 
 def _pad_ragged(items, estimator_name, input_name):
@@ -197,9 +218,41 @@ def _as_steps(item, index, input_name):
     return seq
 
 
+def _string_column_names(frame):
+    """A DataFrame's column names when all are strings (scikit-learn's rule), else None."""
+    columns = frame.columns
+    if len(columns) and all(isinstance(name, str) for name in columns):
+        return np.asarray(columns, dtype=object)
+    return None
+
+
 def validate_sequence_features(estimator, sequences, *, reset):
-    """Record (``reset=True``) or check the input features of ``estimator``."""
-    validate_features(estimator, sequences.n_features, sequences.feature_names, reset=reset)
+    """Record (``reset=True``) or check the input features of ``estimator``.
+
+    A 2-D table follows scikit-learn's contract: ``n_features_in_`` is its
+    number of columns and ``feature_names_in_`` their names, and another
+    number of columns later raises scikit-learn's error. Sequences (3-D or
+    a list) count features per time step. Tables are univariate sequences:
+    a model fitted on one also reads univariate sequences of any length
+    given as a list, and a model fitted on univariate sequences reads tables
+    of any width; what must match then is the features per time step.
+    """
+    if reset:
+        estimator._n_step_features_ = sequences.n_features
+        estimator._fitted_on_table_ = sequences.table
+        validate_features(
+            estimator, sequences.n_input_features, sequences.feature_names, reset=True
+        )
+    elif sequences.table == estimator._fitted_on_table_:
+        validate_features(
+            estimator, sequences.n_input_features, sequences.feature_names, reset=False,
+            table=sequences.table,
+        )
+    else:
+        check_n_features(
+            sequences.n_features, estimator._n_step_features_, type(estimator).__name__,
+            per_step=True,
+        )
 
 
 class SequenceDataset(torch.utils.data.Dataset):

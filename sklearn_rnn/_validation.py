@@ -70,7 +70,7 @@ def nonfinite_columns(values, limit=FLOAT32_MAX):
     return np.flatnonzero(bad.any(axis=0))
 
 
-def validate_features(estimator, n_features, feature_names, *, reset):
+def validate_features(estimator, n_features, feature_names, *, reset, table=False):
     """Record (``reset=True``) or check the input features of ``estimator``.
 
     Sets ``n_features_in_`` and, for named input, ``feature_names_in_``, as
@@ -80,7 +80,7 @@ def validate_features(estimator, n_features, feature_names, *, reset):
     """
     name = type(estimator).__name__
     if not reset:
-        check_n_features(n_features, estimator.n_features_in_, name)
+        check_n_features(n_features, estimator.n_features_in_, name, per_step=not table)
         check_feature_names(feature_names, getattr(estimator, "feature_names_in_", None), name)
         return
     estimator.n_features_in_ = n_features
@@ -90,12 +90,14 @@ def validate_features(estimator, n_features, feature_names, *, reset):
         del estimator.feature_names_in_
 
 
-def check_n_features(n_features, n_features_in, estimator_name):
-    """Raise if the number of input features changed since fit."""
+def check_n_features(n_features, n_features_in, estimator_name, *, per_step=True):
+    """Raise if the number of input features changed since fit (scikit-learn's
+    message, with "per time step" for the features of sequences)."""
     if n_features != n_features_in:
+        unit = " per time step" if per_step else ""
         raise ValueError(
-            f"X has {n_features} features per time step, but "
-            f"{estimator_name} is expecting {n_features_in} features as input."
+            f"X has {n_features} features{unit}, but {estimator_name} is expecting "
+            f"{n_features_in} features{unit} as input."
         )
 
 

@@ -18,7 +18,13 @@ from numbers import Integral
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.base import BaseEstimator, TransformerMixin, clone
+from sklearn.base import (
+    BaseEstimator,
+    ClassNamePrefixFeaturesOutMixin,
+    OneToOneFeatureMixin,
+    TransformerMixin,
+    clone,
+)
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted
@@ -62,7 +68,9 @@ class _SequencesOutMixin:
 # Sequences of token ids ------------------------------------------------------
 
 
-class SequenceTokenizer(_SequencesOutMixin, TransformerMixin, BaseEstimator):
+class SequenceTokenizer(
+    _SequencesOutMixin, ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator
+):
     """Learn a vocabulary from raw text and turn documents into token-id sequences.
 
     Every document becomes a sequence of integer ids, the input that
@@ -239,6 +247,11 @@ class SequenceTokenizer(_SequencesOutMixin, TransformerMixin, BaseEstimator):
             documents.append(self.tokens_[ids[ids != self.PADDING_ID]].tolist())
         return documents
 
+    @property
+    def _n_features_out(self):
+        """One feature per time step: the token id (``get_feature_names_out``)."""
+        return 1
+
     def _splitter(self):
         """The function that maps a document to its tokens."""
         if callable(self.analyzer):
@@ -311,7 +324,7 @@ def _stack_steps(X, estimator_name):
     return sequences.steps(), _Layout(sequences.lengths, sequences.univariate), sequences
 
 
-class _StepwiseBase(_SequencesOutMixin, TransformerMixin, BaseEstimator):
+class _StepwiseBase(_SequencesOutMixin, OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
     """Fit a 2-D transformer on all time steps; apply it step by step."""
 
     def _fit_steps(self, X, transformer):
@@ -419,6 +432,32 @@ class StepwiseTransformer(_StepwiseBase):
 
     def _fitted_transformer(self):
         return self.transformer_
+
+    @available_if(lambda self: hasattr(self.transformer, "get_feature_names_out"))
+    def get_feature_names_out(self, input_features=None):
+        """Names of the output features.
+
+        For a table whose steps stay single values (a 2-D output), one name
+        per column as the input's; otherwise the fitted transformer's names
+        for the features of a time step.
+
+        Parameters
+        ----------
+        input_features : array-like of str or None, default=None
+            Input feature names: those of the table's columns, or of the
+            features per time step; by default ``feature_names_in_`` or
+            ``x0, x1, ...``.
+
+        Returns
+        -------
+        feature_names_out : ndarray of str objects
+            Output feature names.
+        """
+        names = super().get_feature_names_out(input_features)
+        if self._fitted_on_table_:
+            step_names = self.transformer_.get_feature_names_out(["x0"])
+            return names if len(step_names) == 1 else step_names
+        return self.transformer_.get_feature_names_out(names)
 
     @available_if(lambda self: hasattr(self.transformer, "inverse_transform"))
     def inverse_transform(self, X):

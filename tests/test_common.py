@@ -11,21 +11,7 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 import sklearn_rnn
 from sklearn_rnn.preprocessing import SequenceScaler, StepwiseTransformer
 
-# A 2-D X is read as (n_samples, n_timesteps) univariate sequences, so
-# n_features_in_ counts features per time step (1), not columns, and a
-# different number of columns at predict is a valid, shorter or longer
-# sequence. The checks below assume n_features_in_ == X.shape[1] and that a
-# change of columns raises. tests/test_estimators.py covers what else they check
-# (learning the checks' data, feature-count changes on 3-D and ragged input).
-TWO_D_IS_TIME = (
-    "2-D X is (n_samples, n_timesteps): n_features_in_ counts features per time "
-    "step and other sequence lengths are valid input"
-)
 SHARED_EXPECTED_FAILURES = {
-    "check_n_features_in": TWO_D_IS_TIME,
-    "check_n_features_in_after_fitting": TWO_D_IS_TIME,
-    "check_estimators_partial_fit_n_features": TWO_D_IS_TIME,
-    "check_transformer_general": TWO_D_IS_TIME,
     "check_methods_subset_invariance": (
         "float32 network: a batch of 1 and a batch of 20 may run different BLAS kernels, so "
         "outputs can differ in the last bits (1e-7 seen with fused multi-layer cells), the "
@@ -48,19 +34,9 @@ EXPECTED_FAILED_CHECKS = {
         "check_methods_subset_invariance": ROWS_ARE_TIME,
         "check_fit1d": "a 1-D X is one univariate time series, a valid forecaster input",
     },
-    "RNNClassifier": {**SHARED_EXPECTED_FAILURES, "check_classifiers_train": TWO_D_IS_TIME},
+    "RNNClassifier": SHARED_EXPECTED_FAILURES,
     "RNNRegressor": SHARED_EXPECTED_FAILURES,
-    # The sequence transformers read a 2-D X as univariate sequences too.
-    "SequenceScaler": {
-        name: TWO_D_IS_TIME
-        for name in (
-            "check_n_features_in",
-            "check_n_features_in_after_fitting",
-            "check_transformer_general",
-        )
-    },
 }
-EXPECTED_FAILED_CHECKS["StepwiseTransformer"] = EXPECTED_FAILED_CHECKS["SequenceScaler"]
 
 
 def public_estimators():

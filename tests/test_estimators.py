@@ -36,7 +36,7 @@ def test_accepts_3d_2d_ragged_and_series(Estimator):
     assert est.fit(X, y).predict(X).shape == (40,)
     assert est.n_features_in_ == 2
     assert est.fit(X[:, :, 0], y).predict(X[:, :, 0]).shape == (40,)
-    assert est.n_features_in_ == 1
+    assert est.n_features_in_ == X.shape[1]  # a table: one feature per column
     ragged = [seq[: 3 + i % 7] for i, seq in enumerate(X)]
     assert est.fit(ragged, y).predict(ragged).shape == (40,)
     assert est.predict(pd.Series(ragged)).shape == (40,)

@@ -279,9 +279,9 @@ def test_pandas_transform_output_of_a_dataframe_of_univariate_sequences():
     clf = RNNClassifier(**TINY).set_output(transform="pandas").fit(X, y)
     frame = clf.transform(X)
     pd.testing.assert_index_equal(frame.index, X.index)
-    # the columns of a 2-D table are time steps, not features: no feature names
-    assert clf.n_features_in_ == 1
-    assert not hasattr(clf, "feature_names_in_")
+    # a 2-D table follows scikit-learn's contract: its columns are the features
+    assert clf.n_features_in_ == 5
+    np.testing.assert_array_equal(clf.feature_names_in_, X.columns)
 
 
 def test_pandas_transform_output_of_arrays_has_a_range_index():
