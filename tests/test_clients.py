@@ -98,14 +98,6 @@ ISSUE_12_THREADS = (
     "issue 12 item 1: fits in parallel threads share torch's global generator "
     "(seeded() in _training.py), so threaded results differ from sequential ones"
 )
-ISSUE_12_TABLE = (
-    "issue 12 item 2: a 2-D X is read as (n_samples, n_timesteps) with n_features_in_=1, "
-    "so get_feature_names_out refuses the table's column names"
-)
-ISSUE_12_TRANSFORMERS = (
-    "issue 12 item 3: SequenceScaler and StepwiseTransformer have no get_feature_names_out"
-)
-
 
 # Data -------------------------------------------------------------------------
 
@@ -896,7 +888,6 @@ def test_pandas_output_of_a_pipeline_names_its_columns():
     np.testing.assert_array_equal(features.to_numpy(), pipe[-1].transform(pipe[0].transform(frame)))
 
 
-@pytest.mark.xfail(strict=True, raises=ValueError, reason=ISSUE_12_TABLE)
 def test_pipeline_after_a_scaler_names_its_features():
     """StandardScaler refuses 3-D X itself: 2-D X."""
     X, y = make_table()
@@ -904,7 +895,6 @@ def test_pipeline_after_a_scaler_names_its_features():
     assert list(pipe.get_feature_names_out()) == rnn_names()
 
 
-@pytest.mark.xfail(strict=True, raises=ValueError, reason=ISSUE_12_TABLE)
 def test_column_transformer_with_pandas_output_names_its_features():
     """ColumnTransformer refuses 3-D X itself: a DataFrame."""
     X, y = make_table()
@@ -914,7 +904,6 @@ def test_column_transformer_with_pandas_output_names_its_features():
     assert list(features.columns) == [f"rnn__{n}" for n in rnn_names()]
 
 
-@pytest.mark.xfail(strict=True, raises=AttributeError, reason=ISSUE_12_TRANSFORMERS)
 @pytest.mark.parametrize(
     "transformer", [SequenceScaler(), StepwiseTransformer(StandardScaler())], ids=type
 )
