@@ -8,8 +8,9 @@ from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import column_or_1d
 
-from ._base import BaseSequenceRNN, fill_doc
+from ._base import BaseSequenceRNN
 from ._compat import StrOptions, _fit_context
+from ._docstrings import fill_doc
 
 
 @fill_doc

@@ -13,8 +13,9 @@ from numbers import Integral
 import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
-from ._base import BaseRNN, fill_doc
+from ._base import BaseRNN
 from ._compat import Interval, StrOptions, _fit_context
+from ._docstrings import fill_doc
 from ._forecast_columns import ColumnLayout
 from ._forecast_result import ForecastResult
 from ._forecast_windows import WindowBuilder

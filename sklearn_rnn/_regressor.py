@@ -5,8 +5,9 @@ from sklearn.base import RegressorMixin
 from sklearn.metrics import r2_score
 from sklearn.utils import check_array
 
-from ._base import BaseSequenceRNN, fill_doc
+from ._base import BaseSequenceRNN
 from ._compat import _fit_context
+from ._docstrings import fill_doc
 from ._statistics import TargetScaler
 
 
