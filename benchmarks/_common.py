@@ -246,7 +246,7 @@ def environment(*modules, notes=()):
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else "?"
     package = Path(sklearn_rnn.__file__).resolve().parent
     origin = "" if package.is_relative_to(REPOSITORY) else f" (imported from {package}!)"
-    now = datetime.datetime.now(datetime.timezone.utc)
+    now = datetime.datetime.now(datetime.UTC)
     lines = [
         f"- date: {now.strftime('%Y-%m-%d %H:%M')} UTC",
         f"- git commit: {git_commit()}{origin}",
