@@ -11,7 +11,7 @@ import functools
 import numpy as np
 import torch
 
-from ._modules import CELLS
+from ._modules import recurrent_layers
 from ._warnings import warn
 
 # Inference batches hold about this many values (sequences x steps x the
@@ -92,14 +92,12 @@ def mixed_precision_failure(device, cell):
     """Why a small ``cell`` network fails under autocast on ``device``; None if it runs.
 
     Runs a forward and backward pass (training) and an inference pass on a
-    tiny two-layer network, leaving torch's global random state untouched.
+    tiny two-layer network, whose weights come from a generator of its own
+    (torch's global random state is left untouched).
     """
-    devices = [torch.device(device)] if torch.device(device).type == "cuda" else []
     try:
-        with torch.random.fork_rng(devices=devices, device_type="cuda" if devices else "cpu"):
-            network = CELLS[cell](
-                input_size=3, hidden_size=4, num_layers=2, batch_first=True
-            ).to(device)
+        generator = torch.Generator().manual_seed(0)
+        network = recurrent_layers(cell, 3, 4, n_layers=2, generator=generator).to(device)
         X = torch.ones(2, 5, 3, device=device)
         with autocast(device, True):
             outputs, _ = network(X)

@@ -2,7 +2,15 @@
 
 Pure torch: nothing here knows about scikit-learn, skorch or numpy input.
 Who moves a module to a device: the skorch net in ``_training`` (``net.device``).
+
+Randomness never comes from torch's process-wide generators: the initial
+weights are drawn from a generator passed to the constructors (built on the
+CPU, so a seed gives the same weights on every device), and dropout masks
+from a generator of each :class:`SeededDropout` layer, on the input's device.
+Fits in parallel threads therefore cannot interleave their draws.
 """
+
+import math
 
 import torch
 from torch import nn
@@ -49,6 +57,9 @@ class RecurrentEncoder(nn.Module):
         (id 0, padding, maps to zeros) feeds the recurrent layers.
     embedding_dim : int or None, default=None
         Size of the token embedding (with ``n_tokens``).
+    generator : torch.Generator or None, default=None
+        CPU generator the initial weights are drawn from; None draws from
+        torch's global one, as torch's own modules do.
     """
 
     def __init__(
@@ -65,6 +76,7 @@ class RecurrentEncoder(nn.Module):
         input_scale=None,
         n_tokens=None,
         embedding_dim=None,
+        generator=None,
     ):
         super().__init__()
         self.pooling = pooling
@@ -83,20 +95,17 @@ class RecurrentEncoder(nn.Module):
         )
         self.embedding = None
         if n_tokens is not None:
-            self.embedding = nn.Embedding(n_tokens, embedding_dim, padding_idx=0)
+            self.embedding = _embedding(n_tokens, embedding_dim, generator)
             n_features = embedding_dim
+        layers = (cell, n_features, hidden_size, n_layers, dropout)
         if bidirectional:
-            self.rnn = BidirectionalStack(cell, n_features, hidden_size, n_layers, dropout)
+            self.rnn = BidirectionalStack(*layers, generator=generator)
+        elif n_layers > 1 and dropout > 0:
+            # nn.LSTM's own dropout draws from torch's global generator in its kernel.
+            self.rnn = UnidirectionalStack(*layers, generator=generator)
         else:
-            self.rnn = CELLS[cell](
-                input_size=n_features,
-                hidden_size=hidden_size,
-                num_layers=n_layers,
-                dropout=dropout if n_layers > 1 else 0.0,
-                batch_first=True,
-            )
-            reset_recurrent_parameters(self.rnn, cell)
-        self.attention = nn.Linear(self.output_size, 1) if pooling == "attention" else None
+            self.rnn = recurrent_layers(cell, n_features, hidden_size, n_layers, generator)
+        self.attention = _linear(self.output_size, 1, generator) if pooling == "attention" else None
 
     @property
     def step_width(self):
@@ -200,6 +209,43 @@ class RecurrentEncoder(nn.Module):
         return (weights * outputs).sum(dim=1)
 
 
+class UnidirectionalStack(nn.Module):
+    """Stacked forward-only recurrent layers with dropout between them.
+
+    What ``nn.LSTM(num_layers=n_layers, dropout=dropout)`` computes, with the
+    masks drawn from a :class:`SeededDropout`. Called as ``nn.LSTM`` is:
+    ``(outputs, state) = stack(X, state)``, the state one entry per layer, so
+    that truncated backpropagation carries every layer's state on.
+    """
+
+    def __init__(self, cell, input_size, hidden_size, n_layers, dropout, generator=None):
+        super().__init__()
+        sizes = [input_size] + [hidden_size] * (n_layers - 1)
+        self.layers = nn.ModuleList(
+            recurrent_layers(cell, size, hidden_size, 1, generator) for size in sizes
+        )
+        self.dropout = SeededDropout(dropout)
+
+    def forward(self, X, state=None):
+        states = []
+        for depth, layer in enumerate(self.layers):
+            if depth:
+                X = self.dropout(X)
+            X, layer_state = layer(X, None if state is None else state[depth])
+            states.append(layer_state)
+        return X, states
+
+    def _load_from_state_dict(self, state_dict, prefix, *args, **kwargs):
+        # Up to 0.1.0 these layers were one torch network, whose "weight_ih_l1"
+        # is "layers.1.weight_ih_l0" here: models saved then still load.
+        for key in [key for key in state_dict if key.startswith(prefix)]:
+            name = key.removeprefix(prefix)
+            if "." not in name:
+                parameter, _, depth = name.rpartition("_l")
+                state_dict[f"{prefix}layers.{depth}.{parameter}_l0"] = state_dict.pop(key)
+        super()._load_from_state_dict(state_dict, prefix, *args, **kwargs)
+
+
 class BidirectionalStack(nn.Module):
     """Stacked bidirectional recurrent layers that are exact on right-padded batches.
 
@@ -209,12 +255,16 @@ class BidirectionalStack(nn.Module):
     directions' outputs are concatenated (and dropped out, as in ``nn.LSTM``).
     """
 
-    def __init__(self, cell, input_size, hidden_size, n_layers, dropout):
+    def __init__(self, cell, input_size, hidden_size, n_layers, dropout, generator=None):
         super().__init__()
         sizes = [input_size] + [2 * hidden_size] * (n_layers - 1)
-        self.forward_layers = nn.ModuleList(_one_layer(cell, size, hidden_size) for size in sizes)
-        self.backward_layers = nn.ModuleList(_one_layer(cell, size, hidden_size) for size in sizes)
-        self.dropout = nn.Dropout(dropout)
+        self.forward_layers = nn.ModuleList(
+            recurrent_layers(cell, size, hidden_size, 1, generator) for size in sizes
+        )
+        self.backward_layers = nn.ModuleList(
+            recurrent_layers(cell, size, hidden_size, 1, generator) for size in sizes
+        )
+        self.dropout = SeededDropout(dropout)
 
     def forward(self, X, lengths=None):
         """Outputs (batch, steps, 2 * hidden_size); ``lengths`` None for equal lengths."""
@@ -228,12 +278,6 @@ class BidirectionalStack(nn.Module):
             behind, _ = backward(_reverse(X, order))
             X = torch.cat([ahead, _reverse(behind, order)], dim=-1)
         return X
-
-
-def _one_layer(cell, input_size, hidden_size):
-    layer = CELLS[cell](input_size=input_size, hidden_size=hidden_size, batch_first=True)
-    reset_recurrent_parameters(layer, cell)
-    return layer
 
 
 def _reversal_index(lengths, max_length, device):
@@ -256,19 +300,60 @@ def _at_last_step(outputs, lengths):
     return outputs[rows, (lengths - 1).to(outputs.device)]
 
 
-def reset_recurrent_parameters(rnn, cell):
+def _allocated(module_class, *args, **kwargs):
+    """``module_class(*args, **kwargs)`` on the CPU with its parameters allocated but
+    not drawn: torch's constructors would draw them from the global generator."""
+    return module_class(*args, **kwargs, device="meta").to_empty(device="cpu")
+
+
+def recurrent_layers(cell, input_size, hidden_size, n_layers=1, generator=None):
+    """A batch-first ``cell`` network initialized by :func:`reset_recurrent_parameters`."""
+    rnn = _allocated(
+        CELLS[cell],
+        input_size=input_size,
+        hidden_size=hidden_size,
+        num_layers=n_layers,
+        batch_first=True,
+    )
+    reset_recurrent_parameters(rnn, cell, generator)
+    return rnn
+
+
+def _linear(in_features, out_features, generator):
+    """``nn.Linear`` with its default initialization: weights and bias uniform
+    in +-1/sqrt(in_features)."""
+    layer = _allocated(nn.Linear, in_features, out_features)
+    bound = 1 / math.sqrt(in_features)
+    with torch.no_grad():
+        layer.weight.uniform_(-bound, bound, generator=generator)
+        layer.bias.uniform_(-bound, bound, generator=generator)
+    return layer
+
+
+def _embedding(n_tokens, embedding_dim, generator):
+    """``nn.Embedding`` with its default initialization: standard normal, and zeros
+    for the padding id 0."""
+    embedding = _allocated(nn.Embedding, n_tokens, embedding_dim, padding_idx=0)
+    with torch.no_grad():
+        embedding.weight.normal_(generator=generator)
+        embedding.weight[0].zero_()
+    return embedding
+
+
+def reset_recurrent_parameters(rnn, cell, generator=None):
     """Initialization that keeps gradients alive through time.
 
     Orthogonal recurrent weights (eigenvalues on the unit circle), Xavier input
     weights, zero biases, and for LSTMs a forget-gate bias of 1 so that the cell
-    remembers by default (Jozefowicz et al., 2015).
+    remembers by default (Jozefowicz et al., 2015). Random values come from
+    ``generator`` (torch's global one if None).
     """
     for name, param in rnn.named_parameters():
         if name.startswith("weight_hh"):
             for gate in param.data.chunk(_n_gates(cell)):
-                nn.init.orthogonal_(gate)
+                nn.init.orthogonal_(gate, generator=generator)
         elif name.startswith("weight_ih"):
-            nn.init.xavier_uniform_(param.data)
+            nn.init.xavier_uniform_(param.data, generator=generator)
         elif name.startswith("bias"):
             param.data.zero_()
             if cell == "lstm" and name.startswith("bias_ih"):
@@ -280,6 +365,46 @@ def _n_gates(cell):
     return {"lstm": 4, "gru": 3, "rnn": 1}[cell]
 
 
+class SeededDropout(nn.Module):
+    """``nn.Dropout`` whose masks come from a generator of its own.
+
+    :meth:`seed` starts a mask stream; the generator is created on the
+    input's device at the first training call after it (a CUDA input draws
+    from a CUDA generator). Unseeded, masks come from torch's global
+    generator, as with ``nn.Dropout``. Pickles keep the seed, not the
+    generator's position: an unpickled layer starts its stream again.
+    """
+
+    def __init__(self, p=0.0):
+        super().__init__()
+        self.p = p
+        self.stream_seed = None
+        self._generator = None
+
+    def seed(self, seed):
+        self.stream_seed = seed
+        self._generator = None
+
+    def forward(self, X):
+        if not self.training or self.p == 0:
+            return X
+        keep = torch.empty_like(X).bernoulli_(1 - self.p, generator=self._generator_for(X))
+        return X * keep.div_(1 - self.p)
+
+    def _generator_for(self, X):
+        if self.stream_seed is None:
+            return None
+        if self._generator is None or self._generator.device != X.device:
+            self._generator = torch.Generator(X.device).manual_seed(self.stream_seed)
+        return self._generator
+
+    def __getstate__(self):
+        return {**super().__getstate__(), "_generator": None}
+
+    def extra_repr(self):
+        return f"p={self.p}"
+
+
 class SequenceNetwork(nn.Module):
     """Recurrent encoder followed by dropout and a linear head.
 
@@ -289,17 +414,36 @@ class SequenceNetwork(nn.Module):
     otherwise they are per sequence (the pooled representation). ``n_static``
     extra features per sample (e.g. covariates known over the forecast
     horizon) join the pooled representation in front of the head.
+
+    ``seed`` (an int) draws the initial weights and the first dropout seeds
+    from a generator of their own, leaving torch's global one untouched;
+    None draws from the global one. :meth:`seed_dropout` reseeds the masks.
     """
 
     def __init__(
         self, n_features, n_outputs, dropout=0.0, n_static=0, step_outputs=False,
-        **encoder_params,
+        seed=None, **encoder_params,
     ):
         super().__init__()
-        self.encoder = RecurrentEncoder(n_features, dropout=dropout, **encoder_params)
+        generator = None if seed is None else torch.Generator().manual_seed(seed)
+        self.encoder = RecurrentEncoder(
+            n_features, dropout=dropout, generator=generator, **encoder_params
+        )
         self.step_outputs = step_outputs
-        self.dropout = nn.Dropout(dropout)
-        self.head = nn.Linear(self.encoder.output_size + n_static, n_outputs)
+        self.dropout = SeededDropout(dropout)
+        self.head = _linear(self.encoder.output_size + n_static, n_outputs, generator)
+        if generator is not None:
+            self._seed_dropout(generator)
+
+    def seed_dropout(self, seed):
+        """Give every dropout layer a mask stream of its own, derived from ``seed``."""
+        self._seed_dropout(torch.Generator().manual_seed(seed))
+
+    def _seed_dropout(self, generator):
+        layers = [module for module in self.modules() if isinstance(module, SeededDropout)]
+        seeds = torch.randint(2**62, (len(layers),), generator=generator)
+        for layer, seed in zip(layers, seeds.tolist(), strict=True):
+            layer.seed(seed)
 
     def encode(self, X, lengths, static=None):
         if self.step_outputs:

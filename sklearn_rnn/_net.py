@@ -190,8 +190,14 @@ def build_net(
     verbose,
     callbacks,
     mixed_precision=False,
+    seed=0,
 ):
-    """A ready-to-initialize :class:`SequenceNet` for a ``SequenceNetwork``."""
+    """A ready-to-initialize :class:`SequenceNet` for a ``SequenceNetwork``.
+
+    ``seed`` draws the initial weights (``_training.initialize`` sets it per
+    fit); it is never None, so that building a net never draws from torch's
+    global generator, not even when weights are loaded over the drawn ones.
+    """
     net_callbacks = [
         ("last_complete_epoch", LastCompleteEpoch()),
         (
@@ -229,6 +235,7 @@ def build_net(
         verbose=verbose,
         score=score,
         mixed_precision=mixed_precision,
+        module__seed=seed,
         **{f"module__{key}": value for key, value in module_params.items()},
     )
 

@@ -2,9 +2,12 @@
 
 Build a net with :func:`sklearn_rnn._net.build_net`, then :func:`initialize`,
 :func:`train` and :func:`predict_outputs` it.
-"""
 
-import contextlib
+Seeds reach generators that belong to the fit (the initial weights, the
+batch order, every dropout layer's masks); torch's process-wide generators are
+neither read nor reseeded, so fits in parallel threads give the results they
+give alone, and a fit leaves the caller's global random state as it was.
+"""
 
 import numpy as np
 import torch
@@ -16,20 +19,11 @@ from ._net import module_inputs
 from ._sequences import batch_indices
 
 
-@contextlib.contextmanager
-def seeded(seed, device):
-    """Seed torch for the block and restore the caller's global RNG afterwards."""
-    devices = [torch.device(device)] if str(device).startswith("cuda") else []
-    with torch.random.fork_rng(devices=devices, device_type="cuda" if devices else "cpu"):
-        torch.manual_seed(seed)
-        yield
-
-
 def initialize(net, seed):
-    """Build module, criterion and optimizer with seeded weights."""
-    with seeded(seed, net.device):
-        net.initialize()
-    return net
+    """Build module, criterion and optimizer; the initial weights are drawn from
+    a generator seeded with ``seed`` (on the CPU, so every device starts alike)."""
+    net.set_params(module__seed=seed)
+    return net.initialize()
 
 
 def train(net, train_data, valid_data, *, epochs, seed):
@@ -40,6 +34,9 @@ def train(net, train_data, valid_data, *, epochs, seed):
 
     With ``valid_data``, stopping monitors the validation loss, otherwise the
     training loss; either way the weights of the best epoch are restored.
+    ``seed`` sets the batch order and restarts every dropout layer's mask
+    stream, so a call's randomness depends on its seed alone (also after
+    unpickling, which keeps no generator positions).
     """
     validating = valid_data is not None
     net.set_params(
@@ -47,8 +44,8 @@ def train(net, train_data, valid_data, *, epochs, seed):
         random_state=seed,
         callbacks__stopping__monitor="valid_loss" if validating else "train_loss",
     )
-    with seeded(seed, net.device):
-        net.partial_fit(train_data, epochs=epochs)
+    net.module_.seed_dropout(seed)
+    net.partial_fit(train_data, epochs=epochs)
     # Inference mode from now on: predict never switches modes, so concurrent
     # predictions cannot see one another's dropout.
     net.module_.eval()

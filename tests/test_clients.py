@@ -94,10 +94,6 @@ pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceW
 FAST = dict(SHARED_FAST, learning_rate_init=0.03)
 FORECAST = dict(lookback=12, horizon=3, **FAST)
 
-ISSUE_12_THREADS = (
-    "issue 12 item 1: fits in parallel threads share torch's global generator "
-    "(seeded() in _training.py), so threaded results differ from sequential ones"
-)
 
 # Data -------------------------------------------------------------------------
 
@@ -800,7 +796,6 @@ def test_loky_workers_match_the_sequential_search(kind):
     np.testing.assert_array_equal(parallel, sequential)
 
 
-@pytest.mark.xfail(strict=True, reason=ISSUE_12_THREADS)
 @pytest.mark.parametrize("kind", ["classifier", "forecaster"])
 def test_threads_match_the_sequential_search(kind):
     sequential = sequential_scores(kind)
@@ -853,7 +848,6 @@ def test_dask_ml_search_matches_scikit_learn(kind):
     np.testing.assert_array_equal(dask_search_scores(kind, "sync"), sequential_scores(kind))
 
 
-@pytest.mark.xfail(strict=True, reason=ISSUE_12_THREADS)
 @pytest.mark.parametrize("kind", ["classifier", "forecaster"])
 def test_dask_ml_search_on_threads_matches_scikit_learn(kind):
     np.testing.assert_array_equal(dask_search_scores(kind, "threads"), sequential_scores(kind))
