@@ -19,9 +19,13 @@ from ._sequences import (
     check_sequences,
     check_step_targets,
     check_token_ids,
+    fill_missing,
+    missing_statistics,
     pad_steps,
     restore_steps,
+    token_vocabulary_size,
     validate_sequence_features,
+    warn_if_feature_table,
 )
 from ._statistics import step_statistics
 from ._training import initialize, kept_epoch, predict_outputs, split_validation, train
@@ -34,6 +38,10 @@ AUTO_EARLY_STOPPING_MIN_SAMPLES = 1000
 # batch_size="auto" uses min(AUTO_BATCH_SIZE, n_samples).
 AUTO_BATCH_SIZE = 64
 
+# embedding_dim="auto" for a vocabulary of n tokens: round(1.6 * n ** 0.56) (the rule
+# of thumb of fastai's tabular embeddings), at most AUTO_EMBEDDING_MAX.
+AUTO_EMBEDDING_MAX = 64
+
 # Parameters that define the network's shape: warm starts cannot change them.
 ARCHITECTURE_PARAMS = (
     "cell",
@@ -44,9 +52,8 @@ ARCHITECTURE_PARAMS = (
     "tbptt_steps",
 )
 
-class BaseRNN(
-    ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator, metaclass=ABCMeta
-):
+
+class BaseRNN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator, metaclass=ABCMeta):
     """Shared machinery of the recurrent estimators. Not for direct use."""
 
     _parameter_constraints = {
@@ -147,8 +154,21 @@ class BaseRNN(
         """The given vocabulary size of token input; None to take it from the data."""
         return None
 
+    def _accepts_missing(self, first_fit):
+        """Whether NaN (a missing reading) may reach the network input."""
+        return False
+
+    def _fit_missing(self, sequences):
+        """Record how missing readings are filled (first fit); nothing by default."""
+
+    def _fill_missing(self, sequences):
+        """The network's input: ``sequences`` with missing readings filled (none here)."""
+        return sequences
+
     def _validated_sequences(self, X, *, first_fit=False):
-        sequences = check_sequences(X, estimator_name=type(self).__name__)
+        sequences = check_sequences(
+            X, estimator_name=type(self).__name__, allow_nan=self._accepts_missing(first_fit)
+        )
         if self._embedding_size() is not None:
             n_tokens = self._vocabulary_size() if first_fit else self.n_tokens_
             check_token_ids(sequences, n_tokens)
@@ -194,6 +214,8 @@ class BaseRNN(
         )
         self.net_.set_mixed_precision(self.mixed_precision)  # may change between fits
         train_data, valid_data = self._split(dataset, y_encoded, incremental)
+        if first_fit:
+            self._prepare_training(train_data)
         guard = train(
             self.net_,
             train_data,
@@ -203,6 +225,7 @@ class BaseRNN(
         )
         self._record_history(validated=valid_data is not None)
         self._warn_if_cut_short(guard)
+        self._after_training(incremental)
         return self
 
     def _check_training_params(self):
@@ -215,14 +238,17 @@ class BaseRNN(
             )
 
     def _validated_training_data(self, X, y, sample_weight, *, first_fit, classes):
-        """Sequences, encoded targets, sample weights, static inputs and output width.
+        """Network input, encoded targets, sample weights, static inputs and output width.
 
-        Per-step targets (``output="sequence"``) and their weights come back
-        padded like the sequences.
+        The features of the input are recorded (first fit) or checked before
+        missing readings are filled. Per-step targets (``output="sequence"``)
+        and their weights come back padded like the sequences.
         """
         sequences, y, static = self._training_data(X, y, first_fit)
-        if not first_fit:
-            validate_sequence_features(self, sequences, reset=False)
+        validate_sequence_features(self, sequences, reset=first_fit)
+        if first_fit:
+            self._fit_missing(sequences)
+        sequences = self._fill_missing(sequences)
         per_step = self._output_per_step()
         if per_step:  # targets of all real steps, flat, encoded like per-sequence ones
             y = check_step_targets(y, sequences.lengths)
@@ -264,7 +290,6 @@ class BaseRNN(
         return weights.astype(np.float32)
 
     def _initialize(self, sequences, n_outputs, n_static=0):
-        validate_sequence_features(self, sequences, reset=True)
         self.device_ = resolve_device(self.device)
         self._rng_ = check_random_state(self.random_state)
         self._frozen_ = {name: _frozen(getattr(self, name)) for name in self._frozen_params}
@@ -276,6 +301,7 @@ class BaseRNN(
                 n_static=n_static,
                 step_outputs=self._output_per_step(),
                 **self._input_params(sequences),
+                **self._extra_module_params(),
                 **{name: getattr(self, name) for name in ARCHITECTURE_PARAMS},
             ),
             criterion=self._criterion,
@@ -295,6 +321,16 @@ class BaseRNN(
         )
         self.net_ = build_net(**self._net_config_)
         initialize(self.net_, seed=self._rng_.randint(np.iinfo(np.int32).max))
+
+    def _extra_module_params(self):
+        """Module parameters beyond the shared ones (e.g. the forecaster's linear skip)."""
+        return {}
+
+    def _prepare_training(self, train_data):
+        """Adjust the initialized network to the training data before the first epoch."""
+
+    def _after_training(self, incremental):
+        """Anything fitted after the network's training (e.g. calibration); nothing here."""
 
     def _input_params(self, sequences):
         """How the network reads its input: token embedding, or standardized features."""
@@ -367,7 +403,7 @@ class BaseRNN(
     def _dataset(self, X):
         sequences = self._validated_sequences(X)
         validate_sequence_features(self, sequences, reset=False)
-        return SequenceDataset.from_sequences(sequences)
+        return SequenceDataset.from_sequences(self._fill_missing(sequences))
 
     def _outputs(self, X, *, encode=False):
         """Raw network outputs (or encodings) for X, and how to shape results like X.
@@ -444,27 +480,81 @@ class BaseRNN(
 class BaseSequenceRNN(BaseRNN):
     """Base class of the estimators of sequences: RNNClassifier and RNNRegressor.
 
-    Adds the parameters ``output``, ``embedding_dim`` and ``n_tokens`` (the
-    estimator's ``__init__`` stores them): token input and per-step outputs.
+    Adds the parameters ``output``, ``embedding_dim``, ``n_tokens`` and
+    ``missing`` (the estimator's ``__init__`` stores them): per-step outputs,
+    token input and missing readings.
     """
 
     _parameter_constraints = {
         **BaseRNN._parameter_constraints,
         "output": [StrOptions({"last", "sequence"})],
-        "embedding_dim": [Interval(Integral, 1, None, closed="left"), None],
+        "embedding_dim": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"}), None],
         "n_tokens": [Interval(Integral, 1, None, closed="left"), None],
+        "missing": [StrOptions({"error", "mask"})],
     }
 
-    _frozen_params = (*ARCHITECTURE_PARAMS, "output", "embedding_dim", "n_tokens")
+    _frozen_params = (*ARCHITECTURE_PARAMS, "output", "embedding_dim", "n_tokens", "missing")
 
     def _output_per_step(self):
         return self.output == "sequence"
 
+    def _validated_sequences(self, X, *, first_fit=False):
+        if first_fit:
+            name = type(self).__name__
+            warn_if_feature_table(X, name)
+            self._resolve_embedding(token_vocabulary_size(X), name)
+        return super()._validated_sequences(X, first_fit=first_fit)
+
+    def _resolve_embedding(self, tokenizer_vocabulary, estimator_name):
+        """Fix ``embedding_dim_`` at the first fit, from the parameter and the input.
+
+        "auto" embeds the ids of a tokenizer's output (marked with its
+        vocabulary size) and reads any other input as numbers.
+        """
+        self._tokenizer_vocabulary_ = None
+        if self.embedding_dim != "auto":
+            self.embedding_dim_ = self.embedding_dim
+            if self.embedding_dim is None and tokenizer_vocabulary is not None:
+                warn(
+                    f"X holds token ids from SequenceTokenizer, but embedding_dim=None makes "
+                    f"{estimator_name} read them as real numbers, which rarely learns "
+                    "anything; set embedding_dim='auto' (the default) or an int."
+                )
+            return
+        if tokenizer_vocabulary is None:
+            self.embedding_dim_ = None
+            return
+        self._tokenizer_vocabulary_ = tokenizer_vocabulary
+        n_tokens = self.n_tokens or tokenizer_vocabulary
+        self.embedding_dim_ = min(AUTO_EMBEDDING_MAX, max(1, round(1.6 * n_tokens**0.56)))
+
     def _embedding_size(self):
-        return self.embedding_dim
+        # Models pickled before embedding_dim_ existed had an int or None.
+        return getattr(self, "embedding_dim_", self.embedding_dim)
 
     def _vocabulary_size(self):
-        return self.n_tokens
+        if self.n_tokens is not None:
+            return self.n_tokens
+        return getattr(self, "_tokenizer_vocabulary_", None)
+
+    def _accepts_missing(self, first_fit):
+        if first_fit:
+            return self.missing == "mask"
+        return getattr(self, "_fill_values_", None) is not None
+
+    def _fit_missing(self, sequences):
+        """With missing="mask" on numeric input: fill values and the indicator features."""
+        if self.missing == "mask" and self._embedding_size() is None:
+            self._fill_values_, self.missing_indicators_ = missing_statistics(sequences)
+        else:
+            self._fill_values_ = None
+            self.missing_indicators_ = np.array([], dtype=np.intp)
+
+    def _fill_missing(self, sequences):
+        fill_values = getattr(self, "_fill_values_", None)
+        if fill_values is None:
+            return sequences
+        return fill_missing(sequences, fill_values, self.missing_indicators_)
 
     def _score_steps(self, X, y, sample_weight, metric):
         """``metric`` over every real time step; a sequence's weight holds for its steps."""
@@ -474,7 +564,8 @@ class BaseSequenceRNN(BaseRNN):
         if sample_weight is not None:
             sample_weight = np.repeat(_check_sample_weight(sample_weight, lengths), lengths)
         return metric(
-            y_true, check_step_targets(y_pred, lengths, input_name="y_pred"),
+            y_true,
+            check_step_targets(y_pred, lengths, input_name="y_pred"),
             sample_weight=sample_weight,
         )
 

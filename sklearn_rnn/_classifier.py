@@ -34,9 +34,7 @@ class RNNClassifier(ClassifierMixin, BaseSequenceRNN):
     classes_ : ndarray of shape (n_classes,)
         Class labels.
 
-    n_tokens_ : int
-        Vocabulary size of the token embedding (with ``embedding_dim``).
-
+    {sequence_attributes}
     {shared_attributes}
     See Also
     --------
@@ -110,8 +108,9 @@ class RNNClassifier(ClassifierMixin, BaseSequenceRNN):
         verbose=0,
         callbacks=None,
         output="last",
-        embedding_dim=None,
+        embedding_dim="auto",
         n_tokens=None,
+        missing="error",
         class_weight=None,
     ):
         super().__init__(
@@ -142,6 +141,7 @@ class RNNClassifier(ClassifierMixin, BaseSequenceRNN):
         self.output = output
         self.embedding_dim = embedding_dim
         self.n_tokens = n_tokens
+        self.missing = missing
         self.class_weight = class_weight
 
     @_fit_context(prefer_skip_nested_validation=True)
@@ -188,9 +188,7 @@ class RNNClassifier(ClassifierMixin, BaseSequenceRNN):
             Partially fitted estimator.
         """
         if not hasattr(self, "classes_") and classes is None:
-            raise ValueError(
-                "classes must be passed on the first call to partial_fit."
-            )
+            raise ValueError("classes must be passed on the first call to partial_fit.")
         return self._fit(X, y, sample_weight, incremental=True, classes=classes)
 
     def _encode_targets(self, y, *, first_fit, classes=None):

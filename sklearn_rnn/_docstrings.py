@@ -5,6 +5,7 @@ written once here; ``fill_doc`` formats them into a class's docstring and its
 methods' docstrings (``{shared_parameters}``, ``{X_sequences}``, ...).
 """
 
+import re
 
 SHARED_PARAMETERS_DOC = """cell : {"lstm", "gru", "rnn"}, default="gru"
         Recurrent cell: long short-term memory, gated recurrent unit, or an
@@ -150,13 +151,18 @@ SEQUENCE_PARAMETERS_DOC = """output : {"last", "sequence"}, default="last"
         (n_samples, n_timesteps, ...), or a list of arrays for sequences of
         different lengths. ``pooling`` is not used.
 
-    embedding_dim : int or None, default=None
-        None reads every time step as numeric features. An int reads it as a
-        token id (a non-negative integer, 0 for padding, as produced by
-        :class:`~sklearn_rnn.preprocessing.SequenceTokenizer`) and puts a
-        trainable embedding of this size in front of the recurrent layers;
-        the vocabulary size ``n_tokens_`` is ``n_tokens``, or the largest id
-        in the training data plus one.
+    embedding_dim : int, "auto" or None, default="auto"
+        How a time step is read. None reads it as numeric features. An int
+        reads it as a token id (a non-negative integer, 0 for padding, as
+        produced by :class:`~sklearn_rnn.preprocessing.SequenceTokenizer`)
+        and puts a trainable embedding of this size in front of the recurrent
+        layers; the vocabulary size ``n_tokens_`` is ``n_tokens``, or the
+        largest id in the training data plus one. "auto" embeds the output of
+        a ``SequenceTokenizer`` (which marks its ids as tokens), with
+        ``n_tokens_`` the tokenizer's ``vocabulary_size_`` (or ``n_tokens``)
+        and ``round(1.6 * n_tokens_ ** 0.56)`` dimensions, at most 64; any
+        other input, integer arrays included, is read as numeric features.
+        ``embedding_dim_`` records the choice.
 
     n_tokens : int or None, default=None
         Vocabulary size of the token embedding (ids 0 to ``n_tokens - 1``),
@@ -165,6 +171,28 @@ SEQUENCE_PARAMETERS_DOC = """output : {"last", "sequence"}, default="last"
         the vocabulary from the same data. Set it, e.g. to a tokenizer's
         ``vocabulary_size_``, when later data (``partial_fit``, other folds of
         pre-tokenized ids) may hold ids that the first fit did not see.
+
+    missing : {"error", "mask"}, default="error"
+        What a NaN (a missing reading) in ``X`` does. "error" raises, naming
+        the features that hold it. "mask" fills it with the feature's mean
+        over the training steps (0 once standardized) and gives the network
+        one indicator channel (1 where missing, else 0) for every feature per
+        time step with missing values in the first fit; the channels are
+        fixed then, so later data gets the same ones. A NaN at predict in a
+        feature that had none in fit is filled without an indicator.
+        Infinity is an error either way; token ids cannot be missing.
+"""
+
+SEQUENCE_ATTRIBUTES_DOC = """embedding_dim_ : int or None
+        Size of the token embedding the network reads its input through;
+        None for numeric input (see ``embedding_dim``).
+
+    n_tokens_ : int
+        Vocabulary size of the token embedding (when ``embedding_dim_`` is set).
+
+    missing_indicators_ : ndarray of int
+        Positions of the features per time step that have a missing-value
+        indicator channel (``missing="mask"``); empty otherwise.
 """
 
 # Descriptions of X shared by the methods' docstrings.
@@ -187,6 +215,12 @@ def fill_doc(cls):
     cls.__doc__ = cls.__doc__.replace("{shared_parameters}", SHARED_PARAMETERS_DOC)
     cls.__doc__ = cls.__doc__.replace("{shared_attributes}", SHARED_ATTRIBUTES_DOC)
     cls.__doc__ = cls.__doc__.replace("{sequence_parameters}", SEQUENCE_PARAMETERS_DOC)
+    cls.__doc__ = cls.__doc__.replace("{sequence_attributes}", SEQUENCE_ATTRIBUTES_DOC)
+    for name, default in getattr(cls, "_documented_defaults", {}).items():
+        # A shared parameter whose default differs in this class.
+        cls.__doc__ = re.sub(
+            rf"(\n    {name} : [^\n]*, default=)[^\n]*", rf"\g<1>{default}", cls.__doc__
+        )
     for attribute in vars(cls).values():
         if callable(attribute) and attribute.__doc__:
             for token, text in METHOD_DOCS.items():

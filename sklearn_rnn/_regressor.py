@@ -29,9 +29,7 @@ class RNNRegressor(RegressorMixin, BaseSequenceRNN):
     n_outputs_ : int
         Number of targets (per time step with ``output="sequence"``).
 
-    n_tokens_ : int
-        Vocabulary size of the token embedding (with ``embedding_dim``).
-
+    {sequence_attributes}
     {shared_attributes}
     See Also
     --------
@@ -93,8 +91,9 @@ class RNNRegressor(RegressorMixin, BaseSequenceRNN):
         verbose=0,
         callbacks=None,
         output="last",
-        embedding_dim=None,
+        embedding_dim="auto",
         n_tokens=None,
+        missing="error",
     ):
         super().__init__(
             cell=cell,
@@ -124,6 +123,7 @@ class RNNRegressor(RegressorMixin, BaseSequenceRNN):
         self.output = output
         self.embedding_dim = embedding_dim
         self.n_tokens = n_tokens
+        self.missing = missing
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y, sample_weight=None):

@@ -13,6 +13,7 @@ plus the true length of every sequence. Training and inference slice whole
 batches out of these tensors; no per-sample ``__getitem__`` is on the hot path.
 """
 
+import re
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -22,10 +23,11 @@ import torch
 from ._validation import (
     as_numeric,
     check_dense,
-    check_finite,
     check_n_features,
+    finite_sum,
     validate_features,
 )
+from ._warnings import warn
 
 # Ragged training data is shuffled, then sorted by length inside pools of this
 # many batches, so that a batch holds sequences of similar length (little
@@ -86,11 +88,12 @@ def real_step_mask(lengths, max_length):
     return np.arange(max_length)[None, :] < np.asarray(lengths)[:, None]
 
 
-def check_sequences(X, *, estimator_name, input_name="X"):
+def check_sequences(X, *, estimator_name, input_name="X", allow_nan=False):
     """Validate sequence input and convert it to :class:`Sequences`.
 
     Raises ``TypeError`` for sparse input and ``ValueError`` for every other
-    malformed input, in scikit-learn's wording where one exists.
+    malformed input, in scikit-learn's wording where one exists. Infinity is
+    always an error; NaN (a missing reading) only without ``allow_nan``.
     """
     check_dense(X, input_name)
     names = None
@@ -103,8 +106,48 @@ def check_sequences(X, *, estimator_name, input_name="X"):
         sequences = _from_array(X, estimator_name, input_name)
         if sequences.table and names is not None:
             sequences = replace(sequences, feature_names=names)
-    check_finite(sequences.values, input_name)
+    _check_values(sequences, estimator_name, input_name, allow_nan=allow_nan)
     return sequences
+
+
+def _check_values(sequences, estimator_name, input_name, *, allow_nan):
+    """Raise for infinity, and for NaN unless allowed, naming the features that hold it."""
+    if finite_sum(sequences.values):
+        return
+    infinite = np.isinf(sequences.values)
+    if infinite.any():
+        raise ValueError(
+            f"Input {input_name} contains infinity or a value too large for float32 in "
+            f"{_where(sequences, infinite)}. Replace those values (e.g. by NaN, and set "
+            "missing='mask'), or rescale the feature."
+        )
+    missing = np.isnan(sequences.values)
+    if allow_nan or not missing.any():  # NaN allowed, or the sum merely overflowed
+        return
+    raise ValueError(
+        f"Input {input_name} contains NaN in {_where(sequences, missing)}. "
+        f"{estimator_name} refuses missing values by default: set missing='mask' to fill "
+        "them and give the network an indicator channel per feature with missing values, "
+        "or impute them first, e.g. make_pipeline(StepwiseTransformer(SimpleImputer()), "
+        f"{estimator_name}())."
+    )
+
+
+def _where(sequences, found):
+    """Where ``found`` (a mask shaped like the values) holds: the features and first sample."""
+    sample = int(np.flatnonzero(found.any(axis=(1, 2)))[0])
+    if sequences.table:
+        positions = np.flatnonzero(found[..., 0].any(axis=0))
+        kind = "column"
+    else:
+        positions = np.flatnonzero(found.any(axis=(0, 1)))
+        kind = "feature (per time step)"
+    names = [
+        repr(sequences.feature_names[i]) if sequences.feature_names is not None else str(i)
+        for i in positions[:10]
+    ]
+    more = f" and {len(positions) - 10} more" if len(positions) > 10 else ""
+    return f"{kind} {', '.join(names)}{more} (first in sample {sample})"
 
 
 def _is_sequence_list(X):
@@ -121,8 +164,7 @@ def _is_sequence_list(X):
 
 def _holds_arrays(items):
     return len(items) > 0 and all(
-        isinstance(item, (np.ndarray, list, tuple, pd.Series, pd.DataFrame))
-        for item in items
+        isinstance(item, (np.ndarray, list, tuple, pd.Series, pd.DataFrame)) for item in items
     )
 
 
@@ -245,14 +287,119 @@ def validate_sequence_features(estimator, sequences, *, reset):
         )
     elif sequences.table == estimator._fitted_on_table_:
         validate_features(
-            estimator, sequences.n_input_features, sequences.feature_names, reset=False,
+            estimator,
+            sequences.n_input_features,
+            sequences.feature_names,
+            reset=False,
             table=sequences.table,
         )
     else:
         check_n_features(
-            sequences.n_features, estimator._n_step_features_, type(estimator).__name__,
+            sequences.n_features,
+            estimator._n_step_features_,
+            type(estimator).__name__,
             per_step=True,
         )
+
+
+def missing_statistics(sequences):
+    """Fill value of every feature and the features that need a missing indicator.
+
+    Returns ``(fill_values, indicator_features)``: the mean of every feature
+    over its real, non-missing time steps (float32; 0 for a feature never
+    observed), so that a filled reading is 0 once standardized, and the
+    positions of the features with at least one NaN.
+    """
+    steps = sequences.steps()
+    observed = ~np.isnan(steps)
+    counts = observed.sum(axis=0)
+    sums = np.where(observed, steps, 0).sum(axis=0, dtype=np.float64)
+    fill_values = np.where(counts > 0, sums / np.maximum(counts, 1), 0.0)
+    return fill_values.astype(np.float32), np.flatnonzero(counts < len(steps))
+
+
+def fill_missing(sequences, fill_values, indicator_features):
+    """Sequences with NaN replaced by ``fill_values`` and indicator channels appended.
+
+    One channel per feature in ``indicator_features``, after the features:
+    1.0 where that feature was missing, else 0.0 (padding included). A NaN in
+    another feature is filled without an indicator.
+    """
+    values = sequences.values
+    missing = np.isnan(values)
+    filled = np.where(missing, fill_values, values)
+    indicators = missing[..., indicator_features].astype(np.float32)
+    return replace(sequences, values=np.concatenate([filled, indicators], axis=2))
+
+
+class TokenSequences(list):
+    """Token-id sequences, one 1-D int array per document, that know their vocabulary.
+
+    What :class:`~sklearn_rnn.preprocessing.SequenceTokenizer` returns: a
+    list, marked so that an estimator with ``embedding_dim="auto"`` reads
+    its items as token ids through an embedding of ``vocabulary_size`` ids.
+    """
+
+    def __init__(self, sequences, *, vocabulary_size):
+        super().__init__(sequences)
+        self.vocabulary_size = vocabulary_size
+
+
+def token_vocabulary_size(X):
+    """The vocabulary size carried by token ids from a tokenizer, else None."""
+    return X.vocabulary_size if isinstance(X, TokenSequences) else None
+
+
+# Column names read as time steps: a number, or a common prefix and a number (t0, col_1).
+_NUMBERED = re.compile(r"(\D*?)[_ -]?(\d+)")
+
+
+def warn_if_feature_table(X, estimator_name):
+    """Warn when a DataFrame whose columns look like features is read as a table.
+
+    A 2-D DataFrame is read as one univariate sequence per row, one column per
+    time step. Columns named like time steps (numbers, dates, or one prefix
+    with a number: ``t0``, ``col_1``) are what that reading expects; other
+    names (``temperature``, ``humidity``) suggest a long table of time steps
+    that ``to_sequences`` should turn into sequences first.
+    """
+    if not isinstance(X, pd.DataFrame) or X.shape[1] == 0 or _step_like(X.columns):
+        return
+    shown = [str(name) for name in X.columns[:5]] + (["..."] if X.shape[1] > 5 else [])
+    warn(
+        f"X is a DataFrame with the columns [{', '.join(shown)}], which {estimator_name} "
+        "reads as one univariate sequence per row, one column per time step. If every row "
+        "is a time step of an entity (a long table), turn the table into one sequence per "
+        "entity with sklearn_rnn.to_sequences(table, id=..., time=...). If the columns "
+        "are time steps, pass X.to_numpy(), or name the columns by step (0, 1, ...) to "
+        "silence this warning."
+    )
+
+
+def _step_like(columns):
+    """Whether column names read as time steps: numbers, dates, or one prefix + number."""
+    if pd.api.types.is_numeric_dtype(columns) or pd.api.types.is_datetime64_any_dtype(columns):
+        return True
+    if _all_dates(columns):
+        return True
+    prefixes = set()
+    for name in columns:
+        if isinstance(name, (int, float, np.number, pd.Timestamp, pd.Period)):
+            continue
+        match = _NUMBERED.fullmatch(str(name).strip())
+        if match is None:
+            return False
+        prefixes.add(match.group(1))
+    return len(prefixes) <= 1
+
+
+def _all_dates(columns):
+    """Whether every column name is an ISO date or time stamp (a wide table of days)."""
+    try:
+        pd.to_datetime(columns.astype(str), format="ISO8601")
+    except (ValueError, TypeError):
+        return False
+    return True
 
 
 class SequenceDataset(torch.utils.data.Dataset):
@@ -278,7 +425,11 @@ class SequenceDataset(torch.utils.data.Dataset):
         cls, sequences, y=None, sample_weight=None, static=None, *, step_targets=False
     ):
         return cls(
-            sequences.values, sequences.lengths, y, sample_weight, static,
+            sequences.values,
+            sequences.lengths,
+            y,
+            sample_weight,
+            static,
             step_targets=step_targets,
         )
 
@@ -398,9 +549,7 @@ class BatchIterator:
 
     def __iter__(self):
         lengths = self.dataset.lengths.numpy()
-        for indices in batch_indices(
-            lengths, self.batch_size, shuffle=self.shuffle, rng=self.rng
-        ):
+        for indices in batch_indices(lengths, self.batch_size, shuffle=self.shuffle, rng=self.rng):
             inputs, y = self.dataset.batch(indices)
             if self.pin_memory:
                 inputs = {key: value.pin_memory() for key, value in inputs.items()}
@@ -431,9 +580,7 @@ def check_token_ids(sequences, n_tokens=None, *, input_name="X"):
         )
     largest = int(ids.max())
     if largest > MAX_TOKEN_ID:
-        raise ValueError(
-            f"Token ids must be at most {MAX_TOKEN_ID}; {input_name} holds {largest}."
-        )
+        raise ValueError(f"Token ids must be at most {MAX_TOKEN_ID}; {input_name} holds {largest}.")
     if n_tokens is not None and largest >= n_tokens:
         raise ValueError(
             f"{input_name} holds token id {largest}, but the embedding covers ids "

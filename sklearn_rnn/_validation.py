@@ -1,6 +1,6 @@
 """Input checks shared by sequences, tables and the forecaster.
 
-One conversion to numbers, one finite check and the feature bookkeeping of
+One conversion to numbers, a fast finite check and the feature bookkeeping of
 ``fit`` / ``predict`` (``n_features_in_``, ``feature_names_in_``), each with
 scikit-learn's wording where it has one.
 """
@@ -9,7 +9,6 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 import torch
-from sklearn.utils import assert_all_finite
 
 from ._warnings import warn
 
@@ -53,15 +52,13 @@ def as_numeric(X, input_name="X", *, dtype=None):
     return array if dtype is None else array.astype(dtype, copy=False)
 
 
-def check_finite(values, input_name="X"):
-    """Raise scikit-learn's error for NaN or infinity in ``values``.
+def finite_sum(values):
+    """Whether the sum of ``values`` is finite: true when every value is finite.
 
-    Fast path: the sum of all values is finite when every value is (torch sums
-    with all threads); only when it is not does the element-wise check run,
-    which raises, or passes when the sum merely overflowed.
+    A fast first check (torch sums with all threads); when it fails, an
+    element-wise check tells NaN, infinity and a mere overflow of the sum apart.
     """
-    if not torch.isfinite(torch.from_numpy(np.ascontiguousarray(values)).sum()):
-        assert_all_finite(values, input_name=input_name)
+    return bool(torch.isfinite(torch.from_numpy(np.ascontiguousarray(values)).sum()))
 
 
 def nonfinite_columns(values, limit=FLOAT32_MAX):

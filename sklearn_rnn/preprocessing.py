@@ -26,11 +26,13 @@ from sklearn.base import (
     clone,
 )
 from sklearn.preprocessing import StandardScaler
+from sklearn.utils import get_tags
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted
 
 from ._compat import HasMethods, Interval, StrOptions, _fit_context
 from ._sequences import (
+    TokenSequences,
     check_sequences,
     pad_steps,
     restore_steps,
@@ -74,10 +76,10 @@ class SequenceTokenizer(
     """Learn a vocabulary from raw text and turn documents into token-id sequences.
 
     Every document becomes a sequence of integer ids, the input that
-    ``RNNClassifier(embedding_dim=...)`` and ``RNNRegressor(embedding_dim=...)``
-    read through a trainable embedding. Id 0 is reserved for padding and id 1
-    for tokens outside the vocabulary; the vocabulary's tokens get ids from 2
-    on, most frequent first.
+    ``RNNClassifier`` and ``RNNRegressor`` read through a trainable embedding
+    (their default ``embedding_dim="auto"`` recognises the tokenizer's
+    output). Id 0 is reserved for padding and id 1 for tokens outside the
+    vocabulary; the vocabulary's tokens get ids from 2 on, most frequent first.
 
     Parameters
     ----------
@@ -210,15 +212,21 @@ class SequenceTokenizer(
         -------
         ids : list of ndarray of int64
             One 1-D array of ids per document (at least one id each; unknown
-            tokens get ``OOV_ID``).
+            tokens get ``OOV_ID``). The list is marked as token ids of a
+            vocabulary of ``vocabulary_size_`` ids, so that an estimator with
+            ``embedding_dim="auto"`` (the default) embeds them instead of
+            reading them as numbers.
         """
         check_is_fitted(self)
         split = self._splitter()
         lookup = self.vocabulary_.get
-        return [
-            np.array([lookup(token, self.OOV_ID) for token in split(document)] or [self.OOV_ID])
-            for document in _check_documents(X)
-        ]
+        return TokenSequences(
+            (
+                np.array([lookup(token, self.OOV_ID) for token in split(document)] or [self.OOV_ID])
+                for document in _check_documents(X)
+            ),
+            vocabulary_size=self.vocabulary_size_,
+        )
 
     def inverse_transform(self, X):
         """Tokens of id sequences; padding ids are dropped.
@@ -319,8 +327,11 @@ class _Layout:
 
 
 def _stack_steps(X, estimator_name):
-    """All real time steps of X as rows (n_steps, n_features), their layout and names."""
-    sequences = check_sequences(X, estimator_name=estimator_name)
+    """All real time steps of X as rows (n_steps, n_features), their layout and names.
+
+    NaN passes through, to the wrapped transformer (which may impute it).
+    """
+    sequences = check_sequences(X, estimator_name=estimator_name, allow_nan=True)
     return sequences.steps(), _Layout(sequences.lengths, sequences.univariate), sequences
 
 
@@ -357,6 +368,8 @@ class StepwiseTransformer(_StepwiseBase):
     array, a 2-D array for univariate sequences that stay univariate, or a
     list of arrays for sequences of different lengths. The number of features per step may
     change (e.g. ``PCA``, ``OneHotEncoder``); sparse results become dense.
+    Missing values (NaN) reach the transformer, so that
+    ``StepwiseTransformer(SimpleImputer())`` imputes them; infinity is refused.
 
     Parameters
     ----------
@@ -433,6 +446,11 @@ class StepwiseTransformer(_StepwiseBase):
     def _fitted_transformer(self):
         return self.transformer_
 
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = get_tags(self.transformer).input_tags.allow_nan
+        return tags
+
     @available_if(lambda self: hasattr(self.transformer, "get_feature_names_out"))
     def get_feature_names_out(self, input_features=None):
         """Names of the output features.
@@ -482,7 +500,10 @@ class SequenceScaler(_StepwiseBase):
     The mean and standard deviation of a feature are taken over every real
     time step of every training sequence (padding of variable-length input
     never counts); ``transform`` returns sequences in the input's form, as
-    float32 (the precision the networks compute in).
+    float32 (the precision the networks compute in). As in
+    :class:`~sklearn.preprocessing.StandardScaler`, NaN is left out of the
+    statistics and passes through ``transform``, for an estimator with
+    ``missing="mask"`` or an imputer after it.
 
     Parameters
     ----------
@@ -505,8 +526,9 @@ class SequenceScaler(_StepwiseBase):
     var_ : ndarray of shape (`n_features_in_`,) or None
         Variance of every feature; None when ``with_std=False``.
 
-    n_samples_seen_ : int
-        Number of time steps the statistics were computed from.
+    n_samples_seen_ : int or ndarray of shape (`n_features_in_`,)
+        Number of time steps the statistics were computed from; per feature
+        (the steps where it is not NaN) when some values were missing.
 
     n_features_in_ : int
         Number of features per time step seen in fit.
@@ -561,7 +583,8 @@ class SequenceScaler(_StepwiseBase):
         self.mean_ = self._scaler_.mean_
         self.var_ = self._scaler_.var_
         self.scale_ = self._scaler_.scale_
-        self.n_samples_seen_ = int(self._scaler_.n_samples_seen_)
+        seen = self._scaler_.n_samples_seen_  # per feature when some values are missing
+        self.n_samples_seen_ = int(seen) if np.ndim(seen) == 0 else seen
         return self
 
     def transform(self, X):
@@ -596,3 +619,8 @@ class SequenceScaler(_StepwiseBase):
 
     def _fitted_transformer(self):
         return self._scaler_
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = True
+        return tags

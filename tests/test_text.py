@@ -138,3 +138,49 @@ def test_grid_search_over_tokenizer_and_network_parameters(reviews):
     assert len(search.cv_results_["params"]) == 4
     best = search.best_estimator_
     assert best[-1].n_tokens_ <= best[0].vocabulary_size_
+
+
+# embedding_dim="auto": the tokenizer's ids reach an embedding by default ------------------
+
+# Word order decides the label: "not" flips it.
+NEGATION_DOCS = ["good", "bad", "not good", "not bad", "very good", "very bad"] * 6
+NEGATION_LABELS = [1, 0, 0, 1, 1, 0] * 6
+
+
+def test_tokenizer_output_reaches_an_embedding_by_default():
+    pipe = make_pipeline(
+        SequenceTokenizer(), RNNClassifier(hidden_size=8, max_iter=60, random_state=0)
+    ).fit(NEGATION_DOCS, NEGATION_LABELS)
+    tokenizer, clf = pipe[0], pipe[-1]
+    assert clf.n_tokens_ == tokenizer.vocabulary_size_
+    assert clf.embedding_dim_ == round(1.6 * tokenizer.vocabulary_size_**0.56)
+    assert isinstance(clf.net_.module_.encoder.embedding, nn.Embedding)
+    assert pipe.score(NEGATION_DOCS, NEGATION_LABELS) == 1.0
+
+
+def test_tokenizer_output_read_as_numbers_warns():
+    pipe = make_pipeline(SequenceTokenizer(), RNNClassifier(**FAST, embedding_dim=None))
+    with pytest.warns(
+        UserWarning, match="token ids from SequenceTokenizer, but embedding_dim=None"
+    ):
+        pipe.fit(NEGATION_DOCS, NEGATION_LABELS)
+    assert pipe[-1].embedding_dim_ is None
+
+
+def test_auto_reads_unmarked_integer_sequences_as_numbers():
+    X, counts = token_sequences()
+    reg = RNNRegressor(**FAST).fit(X, counts)
+    assert reg.embedding_dim_ is None
+    assert not hasattr(reg, "n_tokens_")
+    assert reg.net_.module_.encoder.embedding is None
+
+
+@pytest.mark.parametrize("Estimator", [RNNClassifier, RNNRegressor])
+def test_auto_leaves_real_valued_sequences_as_they_were(Estimator):
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(30, 6, 2))
+    y = (X[:, :, 0].sum(axis=1) > 0).astype(int)
+    y = y if Estimator is RNNClassifier else X[:, :, 1].sum(axis=1)
+    auto = Estimator(**FAST).fit(X, y)
+    numeric = Estimator(**FAST, embedding_dim=None).fit(X, y)
+    np.testing.assert_array_equal(auto.transform(X), numeric.transform(X))
