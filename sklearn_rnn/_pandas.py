@@ -3,15 +3,28 @@
 import numpy as np
 import pandas as pd
 
+from ._warnings import warn
 
-def to_sequences(data, *, id=None, time=None, features=None):
+
+def to_sequences(
+    data,
+    *,
+    id=None,
+    time=None,
+    features=None,
+    target=None,
+    target_per_step=False,
+    elapsed=False,
+    missing="error",
+):
     """Turn a long table into one sequence per entity, sorted by time.
 
     Tabular time-series data often comes as a long table: one row per entity
     (sensor, patient, customer, ...) per time step. ``to_sequences`` groups
     the rows by entity, orders each group by time and returns the sequences
     in the form the estimators read, indexed by entity id so that labels can
-    be aligned with ``labels.loc[X.index]``.
+    be aligned with ``labels.loc[X.index]``, or taken from a column of the
+    same table with ``target=``.
 
     Parameters
     ----------
@@ -32,7 +45,33 @@ def to_sequences(data, *, id=None, time=None, features=None):
 
     features : str, list of str or None, default=None
         Columns to use as the features of every time step, in this order.
-        None uses every column except ``id`` and ``time``.
+        None uses every column except ``id``, ``time`` and ``target``, and
+        warns when one of them is named like a label (``label``, ``target``,
+        ``y``, ``class``, in any case): pass ``target=`` or ``features=``.
+
+    target : str or None, default=None
+        Column holding the labels. It never becomes a feature, and
+        ``to_sequences`` returns ``(X, y)``: by default one label per entity,
+        which must be the same on all of the entity's rows; with
+        ``target_per_step=True`` one label per time step.
+
+    target_per_step : bool, default=False
+        With ``target``: return the labels of every time step (for
+        ``output="sequence"``) instead of one per entity. Labels that vary
+        within an entity are an error unless this is True, so that a
+        per-step target is never mistaken for a per-sequence one.
+
+    elapsed : bool, default=False
+        Add a last feature ``"elapsed"``: the time since the entity's previous
+        reading, 0 at its first one, so that the network sees irregular
+        sampling. In seconds for datetime (and timedelta) time stamps, else in
+        the units of the numeric time column. Needs ``time`` (or a MultiIndex).
+
+    missing : {"error", "keep"}, default="error"
+        What a missing feature value (NaN, None, ``pd.NA``) does: "error"
+        raises, naming the columns; "keep" passes it through as NaN, for an
+        estimator with ``missing="mask"`` or an imputer in a pipeline
+        (``StepwiseTransformer(SimpleImputer())``). Infinity is always an error.
 
     Returns
     -------
@@ -45,14 +84,21 @@ def to_sequences(data, *, id=None, time=None, features=None):
         ``feature_names_in_``; ``transform`` with
         ``set_output(transform="pandas")`` keeps the entity index.
 
+    y : Series
+        Only with ``target``: indexed like ``X`` and named after ``target``;
+        one label per entity, or with ``target_per_step=True`` one array of
+        labels per entity, in the time order of its rows.
+
     Raises
     ------
     TypeError
         If ``data`` is not a pandas DataFrame or Series.
     ValueError
         If a named column or level is missing, a feature column is not
-        numeric, a feature holds NaN or infinity, an id or time is missing,
-        an entity has two rows for one time step, or the table is empty.
+        numeric, a feature holds infinity (or NaN with ``missing="error"``),
+        an id, time or target is missing, an entity has two rows for one time
+        step, a per-entity target varies within an entity, the target is also
+        a feature, or the table is empty.
 
     See Also
     --------
@@ -95,7 +141,23 @@ def to_sequences(data, *, id=None, time=None, features=None):
     >>> clf = RNNClassifier(hidden_size=4, max_iter=3, random_state=0).fit(X, y)
     >>> clf.feature_names_in_
     array(['temperature', 'humidity'], dtype=object)
+
+    Labels from a column of the table, time between readings as a feature,
+    and missing readings kept:
+
+    >>> readings["state"] = readings["sensor_id"].map({"a": "ok", "b": "faulty"})
+    >>> readings.loc[0, "humidity"] = None
+    >>> X, y = to_sequences(readings, id="sensor_id", time="timestamp",
+    ...                     target="state", elapsed=True, missing="keep")
+    >>> y.tolist()
+    ['ok', 'faulty']
+    >>> X["b"]
+                temperature  humidity  elapsed
+    timestamp
+    2024-01-01         19.5      0.45      0.0
+    2024-01-02         20.5       NaN  86400.0
     """
+    _check_options(missing, target_per_step, elapsed)
     frame = _as_frame(data)
     if len(frame) == 0:
         raise ValueError("Found an empty table (0 rows); to_sequences needs at least one row.")
@@ -105,11 +167,18 @@ def to_sequences(data, *, id=None, time=None, features=None):
     )
     if id_name is not None and id_name == time_name:
         raise ValueError(f"id and time must differ; both are {id_name!r}.")
-    features = _feature_columns(frame, features, {id_name, time_name})
-    values = _feature_values(frame, features)
+    _check_target(frame, target, features, {id_name, time_name})
+    features = _feature_columns(frame, features, {id_name, time_name, target})
+    values = _feature_values(frame, features, missing)
 
     id_codes, entities = _codes(ids, "id", id_name)
     if times is None:
+        if elapsed:
+            raise ValueError(
+                "elapsed=True measures the time between readings, so it needs time=: name "
+                "the column or index level of the time stamps (or pass a table indexed by "
+                "an (entity, time) MultiIndex)."
+            )
         time_codes = np.arange(len(frame))
         times = frame.index
     else:
@@ -118,6 +187,14 @@ def to_sequences(data, *, id=None, time=None, features=None):
     id_codes, time_codes = id_codes[order], time_codes[order]
     values, times = values[order], times[order]
     _check_unique_steps(id_codes, time_codes, entities, times, id_name, time_name)
+    if elapsed:
+        if ELAPSED in features:
+            raise ValueError(
+                f"elapsed=True adds a feature named {ELAPSED!r}, but the table already has a "
+                f"feature column {ELAPSED!r}; rename it or leave it out with features=."
+            )
+        values = np.column_stack([values, _elapsed(times, id_codes, time_name)])
+        features = [*features, ELAPSED]
 
     counts = np.bincount(id_codes, minlength=len(entities))
     ends = np.cumsum(counts)
@@ -129,7 +206,67 @@ def to_sequences(data, *, id=None, time=None, features=None):
         sequences[position] = pd.DataFrame(
             values[start:end], index=times[start:end], columns=columns, copy=False
         )
-    return pd.Series(sequences, index=pd.Index(entities, name=id_name), dtype=object)
+    index = pd.Index(entities, name=id_name)
+    X = pd.Series(sequences, index=index, dtype=object)
+    if target is None:
+        return X
+    labels = _labels(frame[target].to_numpy()[order], target, id_codes, entities, id_name)
+    if target_per_step:
+        y = np.empty(len(entities), dtype=object)
+        for position, (start, end) in enumerate(zip(starts, ends, strict=True)):
+            y[position] = labels[start:end]
+        return X, pd.Series(y, index=index, name=target, dtype=object)
+    _check_constant_per_entity(labels, id_codes, entities, target, id_name)
+    return X, pd.Series(labels[starts], index=index, name=target)
+
+
+# Name of the feature that elapsed=True adds.
+ELAPSED = "elapsed"
+
+# Column names that say "this is the label", compared in lower case.
+LABEL_LIKE_NAMES = frozenset({"label", "labels", "target", "targets", "y", "class"})
+
+
+def _check_options(missing, target_per_step, elapsed):
+    if missing not in ("error", "keep"):
+        raise ValueError(f"missing must be 'error' or 'keep'; got {missing!r}.")
+    for name, value in (("target_per_step", target_per_step), ("elapsed", elapsed)):
+        if not isinstance(value, (bool, np.bool_)):
+            raise ValueError(f"{name} must be True or False; got {value!r}.")
+
+
+def _check_target(frame, target, features, keys):
+    """Raise unless ``target`` is None or a column that is neither a key nor a feature."""
+    if target is None:
+        return
+    if target not in frame.columns:
+        raise ValueError(
+            f"target={target!r} is not a column of the table; its columns are "
+            f"{list(frame.columns)}."
+        )
+    if target in keys:
+        raise ValueError(f"target={target!r} is also the id or time column; name another one.")
+    named = [features] if isinstance(features, str) else features
+    if named is not None and target in list(named):
+        raise ValueError(
+            f"target={target!r} is also in features: the label would be an input of the "
+            f"model. Remove {target!r} from features."
+        )
+
+
+def _warn_label_like(features):
+    """Warn when a feature chosen by default is named like a label."""
+    suspects = [
+        column
+        for column in features
+        if isinstance(column, str) and column.strip().lower() in LABEL_LIKE_NAMES
+    ]
+    if suspects:
+        warn(
+            f"to_sequences uses the column(s) {suspects} as feature(s), but they are named "
+            f"like labels. Pass target={suspects[0]!r} to get (X, y) with the labels kept "
+            "out of the features, or choose the features with features=[...]."
+        )
 
 
 def _as_frame(data):
@@ -175,9 +312,10 @@ def _feature_columns(frame, features, keys):
         features = [column for column in frame.columns if column not in keys]
         if not features:
             raise ValueError(
-                "The table has no feature columns besides id and time; to_sequences needs "
-                "at least one."
+                "The table has no feature columns besides id, time and target; to_sequences "
+                "needs at least one."
             )
+        _warn_label_like(features)
         return features
     features = [features] if isinstance(features, str) else list(features)
     if not features:
@@ -191,8 +329,8 @@ def _feature_columns(frame, features, keys):
     return features
 
 
-def _feature_values(frame, features):
-    """The feature columns as one float64 array, checked for non-numbers and NaN."""
+def _feature_values(frame, features, missing):
+    """The feature columns as one float64 array, checked for non-numbers, infinity and NaN."""
     not_numeric = [
         column
         for column in features
@@ -205,14 +343,75 @@ def _feature_values(frame, features):
             "or leave them out with features=."
         )
     values = frame[features].to_numpy(dtype=np.float64, na_value=np.nan)
-    for problem, found in (("NaN", np.isnan(values)), ("infinity", np.isinf(values))):
-        columns = [features[i] for i in np.flatnonzero(found.any(axis=0))]
-        if columns:
-            raise ValueError(
-                f"Input contains {problem} in feature column(s) {columns}; fill or drop "
-                "those rows first."
-            )
+    infinite = _columns_where(np.isinf(values), features)
+    if infinite:
+        raise ValueError(
+            f"Input contains infinity in feature column(s) {infinite}; replace it by NaN "
+            "(with missing='keep') or drop those rows first."
+        )
+    absent = _columns_where(np.isnan(values), features)
+    if absent and missing == "error":
+        raise ValueError(
+            f"Input contains NaN in feature column(s) {absent}; pass missing='keep' to keep "
+            "them as missing readings (for an estimator with missing='mask', or an imputer "
+            "such as StepwiseTransformer(SimpleImputer())), or fill or drop those rows first."
+        )
     return values
+
+
+def _columns_where(found, features):
+    return [features[i] for i in np.flatnonzero(found.any(axis=0))]
+
+
+def _elapsed(times, id_codes, time_name):
+    """Time since the entity's previous row (rows sorted by entity and time), 0 at its first.
+
+    Seconds for datetimes and timedeltas, else the units of a numeric time.
+    """
+    times = pd.Index(times)
+    if pd.api.types.is_datetime64_any_dtype(times):
+        clock = (times - times.min()) / pd.Timedelta(seconds=1)
+    elif pd.api.types.is_timedelta64_dtype(times):
+        clock = times / pd.Timedelta(seconds=1)
+    elif pd.api.types.is_numeric_dtype(times) and not pd.api.types.is_bool_dtype(times):
+        clock = times.to_numpy(dtype=np.float64)
+    else:
+        raise ValueError(
+            f"elapsed=True needs a numeric or datetime time; time {time_name!r} holds "
+            f"{times.dtype} values. Convert it, e.g. with pd.to_datetime, or leave elapsed "
+            "False."
+        )
+    clock = np.asarray(clock, dtype=np.float64)
+    elapsed = np.zeros(len(clock))
+    same_entity = np.diff(id_codes) == 0
+    elapsed[1:] = np.where(same_entity, np.diff(clock), 0.0)
+    return elapsed
+
+
+def _labels(labels, target, id_codes, entities, id_name):
+    """The target column (rows sorted by entity and time); raise for a missing label."""
+    absent = pd.isna(labels)
+    if absent.any():
+        first = _plain(entities[id_codes[np.flatnonzero(absent)[0]]])
+        raise ValueError(
+            f"The target {target!r} is missing in {np.count_nonzero(absent)} row(s), e.g. "
+            f"for {id_name} {first!r}; every row needs a label. Drop those rows or fill them."
+        )
+    return labels
+
+
+def _check_constant_per_entity(labels, id_codes, entities, target, id_name):
+    """Raise if a per-entity label differs between the rows of one entity."""
+    varies = (np.diff(id_codes) == 0) & (labels[1:] != labels[:-1])
+    if varies.any():
+        row = np.flatnonzero(varies)[0]
+        entity = _plain(entities[id_codes[row]])
+        raise ValueError(
+            f"The target {target!r} varies within {id_name} {entity!r} (e.g. "
+            f"{_plain(labels[row])!r} then {_plain(labels[row + 1])!r}), so it is not one "
+            "label per sequence. Pass target_per_step=True for one label per time step "
+            "(for output='sequence'), or give every entity one label."
+        )
 
 
 def _codes(values, role, name):

@@ -176,19 +176,19 @@ BAD_TABLES = [
         r"1 duplicated \(id, t\) pair\(s\), e.g. \('a', 1\)",
     ),
     (
-        dict(data=frame(y=[0.0, np.nan, 1.0]), id="id", time="t"),
+        dict(data=frame(z=[0.0, np.nan, 1.0]), id="id", time="t"),
         ValueError,
-        r"Input contains NaN in feature column\(s\) \['y'\]",
+        r"Input contains NaN in feature column\(s\) \['z'\]; pass missing='keep'",
     ),
     (
-        dict(data=frame(y=pd.array([1, None, 2], dtype="Int64")), id="id", time="t"),
+        dict(data=frame(z=pd.array([1, None, 2], dtype="Int64")), id="id", time="t"),
         ValueError,
-        r"Input contains NaN in feature column\(s\) \['y'\]",
+        r"Input contains NaN in feature column\(s\) \['z'\]",
     ),
     (
-        dict(data=frame(y=[0.0, np.inf, 1.0]), id="id", time="t"),
+        dict(data=frame(z=[0.0, np.inf, 1.0]), id="id", time="t", missing="keep"),
         ValueError,
-        r"Input contains infinity in feature column\(s\) \['y'\]",
+        r"Input contains infinity in feature column\(s\) \['z'\]",
     ),
     (dict(data=frame(id=["a", None, "b"]), id="id", time="t"), ValueError, "id 'id' has missing"),
     (
