@@ -478,4 +478,42 @@ class PinballLoss(nn.Module):
         return loss.mean()
 
 
-CRITERIA = {"cross_entropy": nn.CrossEntropyLoss, "mse": nn.MSELoss, "pinball": PinballLoss}
+class PoissonLoss(nn.Module):
+    """Half the Poisson deviance of a log-link output, as scikit-learn's ``HalfPoissonLoss``.
+
+    ``y_pred`` is the log of the predicted mean, ``y_true`` non-negative
+    (counts, or counts divided by a positive scale). Per term,
+    ``y_true * log(y_true / mu) - (y_true - mu)`` with ``mu = exp(y_pred)``:
+    zero where the mean is the target, and the same gradients as
+    ``nn.PoissonNLLLoss(log_input=True)``, whose terms differ from these by
+    a constant.
+    """
+
+    def __init__(self, reduction="mean"):
+        super().__init__()
+        self.reduction = reduction
+
+    def forward(self, y_pred, y_true):
+        loss = torch.exp(y_pred) - y_true * y_pred + torch.xlogy(y_true, y_true) - y_true
+        if self.reduction == "none":
+            return loss
+        return loss.mean()
+
+    @staticmethod
+    def inverse_link(y_pred):
+        """The predicted mean of an output."""
+        return torch.exp(y_pred)
+
+
+# Keyed by scikit-learn's loss names (HistGradientBoostingRegressor's ``loss``;
+# what each needs from the targets is in ``_losses.LOSSES``). "mse" is the older
+# name of "squared_error", which the forecaster still uses.
+CRITERIA = {
+    "cross_entropy": nn.CrossEntropyLoss,
+    "squared_error": nn.MSELoss,
+    "absolute_error": nn.L1Loss,
+    "huber": nn.HuberLoss,
+    "poisson": PoissonLoss,
+    "pinball": PinballLoss,
+    "mse": nn.MSELoss,
+}

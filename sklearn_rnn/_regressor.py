@@ -1,14 +1,16 @@
 """RNNRegressor: sequence regression with a recurrent network."""
 
+from numbers import Real
+
 import numpy as np
 from sklearn.base import RegressorMixin
 from sklearn.metrics import r2_score
 from sklearn.utils import check_array
 
 from ._base import BaseSequenceRNN
-from ._compat import _fit_context
+from ._compat import Interval, StrOptions, _fit_context
 from ._docstrings import fill_doc
-from ._statistics import TargetScaler
+from ._losses import LOSSES
 
 
 @fill_doc
@@ -17,13 +19,43 @@ class RNNRegressor(RegressorMixin, BaseSequenceRNN):
 
     Reads each sequence with a recurrent network (LSTM, GRU or Elman RNN),
     pools its outputs into one vector and maps it to one or more targets.
-    Targets are standardized internally; predictions come back in the
-    targets' own units.
+    Targets are scaled internally; predictions come back in the targets' own
+    units.
 
     Parameters
     ----------
     {shared_parameters}
     {sequence_parameters}
+    loss : {"squared_error", "absolute_error", "huber", "poisson"}, default="squared_error"
+        The loss to minimize, named as in
+        :class:`~sklearn.ensemble.HistGradientBoostingRegressor`:
+
+        - "squared_error": the mean squared error; predicts the conditional
+          mean. Targets are standardized (mean and standard deviation).
+        - "absolute_error": the mean absolute error; predicts the conditional
+          median, so that a few huge outliers in ``y`` barely move the model.
+        - "huber": squared error for residuals up to ``epsilon``, absolute
+          error beyond; a mean that is robust to outliers.
+        - "poisson": half the Poisson deviance with a log link, for counts
+          and other non-negative amounts: the network outputs the logarithm
+          of the mean, ``predict`` returns the mean (always positive). ``y``
+          must be non-negative with a positive sum; it is divided by its
+          training mean and not centred.
+
+        With "absolute_error" and "huber", targets are centred on their
+        median and divided by their median absolute deviation (times 1.4826,
+        the standard deviation of normal data), so that outliers move neither.
+        ``score`` is R^2 whatever the loss. The loss cannot change between a
+        fit and the ``partial_fit`` or warm-started ``fit`` that continue it.
+
+    epsilon : float, default=1.35
+        With ``loss="huber"``, the residual at which the loss turns from
+        squared to absolute, in units of the targets' scale (the normalized
+        median absolute deviation), as in
+        :class:`~sklearn.linear_model.HuberRegressor`: 1.35 keeps 95% of the
+        efficiency of the squared error on normal noise. Not used by the
+        other losses.
+
     Attributes
     ----------
     n_outputs_ : int
@@ -59,9 +91,12 @@ class RNNRegressor(RegressorMixin, BaseSequenceRNN):
 
     _parameter_constraints = {
         **BaseSequenceRNN._parameter_constraints,
+        "loss": [StrOptions(set(LOSSES))],
+        "epsilon": [Interval(Real, 0, None, closed="neither")],
     }
 
-    _criterion = "mse"
+    # The loss sets the targets' scaling; epsilon is fixed in the built criterion.
+    _frozen_params = (*BaseSequenceRNN._frozen_params, "loss", "epsilon")
     _score_name = "r2"
 
     def __init__(
@@ -94,6 +129,8 @@ class RNNRegressor(RegressorMixin, BaseSequenceRNN):
         embedding_dim="auto",
         n_tokens=None,
         missing="error",
+        loss="squared_error",
+        epsilon=1.35,
     ):
         super().__init__(
             cell=cell,
@@ -124,6 +161,8 @@ class RNNRegressor(RegressorMixin, BaseSequenceRNN):
         self.embedding_dim = embedding_dim
         self.n_tokens = n_tokens
         self.missing = missing
+        self.loss = loss
+        self.epsilon = epsilon
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y, sample_weight=None):
@@ -167,15 +206,28 @@ class RNNRegressor(RegressorMixin, BaseSequenceRNN):
         """
         return self._fit(X, y, sample_weight, incremental=True)
 
+    @property
+    def _criterion(self):
+        return LOSSES[self.loss].criterion
+
+    def _criterion_params(self):
+        return {"delta": self.epsilon} if self.loss == "huber" else {}
+
+    def _fitted_loss(self):
+        """The loss the network was trained with (``loss`` may have been set since)."""
+        return LOSSES[self._frozen_["loss"]]
+
     def _encode_targets(self, y, *, first_fit, classes=None):
         y = check_array(y, ensure_2d=False, dtype=np.float64, input_name="y")
         if y.ndim > 2:
             raise ValueError(f"y must be 1-D or 2-D; got {y.ndim} dimensions.")
         targets = y.reshape(len(y), -1)
+        loss = LOSSES[self.loss]
+        loss.check_targets(targets)
         if first_fit:
             self._y_is_1d_ = y.ndim == 1
             self.n_outputs_ = targets.shape[1]
-            self._target_scaler_ = TargetScaler(targets)
+            self._target_scaler_ = loss.target_scaler(targets)
         elif targets.shape[1] != self.n_outputs_:
             raise ValueError(
                 f"y has {targets.shape[1]} outputs, but {type(self).__name__} was "
@@ -198,7 +250,7 @@ class RNNRegressor(RegressorMixin, BaseSequenceRNN):
             an array, or a list of arrays for sequences of different lengths.
         """
         outputs, restore = self._outputs(X)
-        flat = outputs.reshape(-1, self.n_outputs_)
+        flat = self._fitted_loss().decode(outputs.reshape(-1, self.n_outputs_))
         y = self._target_scaler_.inverse_transform(flat).reshape(outputs.shape)
         return restore(y[..., 0] if self._y_is_1d_ else y)
 
