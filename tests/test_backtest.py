@@ -158,3 +158,32 @@ def test_bad_input(single):
         forecaster.historical_forecasts(series.to_frame().assign(extra=1.0))
     with pytest.raises(NotFittedError):
         RNNForecaster().historical_forecasts(series)
+
+
+def promo_frame(n_rows=40):
+    days = pd.date_range("2024-01-01", periods=n_rows, freq="D")
+    t = np.arange(n_rows)
+    promo = (t % 5 == 0).astype(float)
+    return pd.DataFrame({"promo": promo, "sales": 10 + np.sin(t / 3) + promo}, index=days)
+
+
+def test_a_forecaster_fitted_with_y_needs_y():
+    frame = promo_frame()
+    forecaster = RNNForecaster(lookback=LOOKBACK, horizon=2, **TINY)
+    forecaster.fit(frame[["promo"]][:30], frame["sales"][:30])
+    with pytest.raises(ValueError, match="pass the true targets of X's rows as y"):
+        forecaster.historical_forecasts(frame[["promo"]])
+    backtest = forecaster.historical_forecasts(frame[["promo"]], frame["sales"], start=-3)
+    np.testing.assert_array_equal(backtest["y"].iloc[:2], frame["sales"].iloc[-2:])
+    first = forecaster.forecast(frame[["promo"]][:-2])
+    np.testing.assert_allclose(backtest["forecast"].iloc[:2], first.to_numpy(), rtol=1e-6)
+
+
+def test_unknown_future_covariates_give_nan_forecasts():
+    frame = promo_frame()
+    forecaster = RNNForecaster(
+        lookback=LOOKBACK, horizon=2, future_covariates=["promo"], **TINY
+    ).fit(frame[:30])
+    backtest = forecaster.historical_forecasts(frame, start=-3)
+    assert backtest["forecast"].iloc[:2].notna().all()  # promo known for both steps
+    assert backtest["forecast"].iloc[2:].isna().all()

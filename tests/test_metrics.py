@@ -269,3 +269,27 @@ def test_scorer_errors(single, panel):
     newcomer = frame[(frame.index >= "2002-07-01") & (frame["store"] == "a")].assign(store="z")
     with pytest.raises(ValueError, match=r"series \['z'\] that the forecaster was not fitted on"):
         get_forecast_scorer("mase")(fitted, newcomer)
+
+
+def test_scorer_of_covariate_forecasters():
+    days = pd.date_range("2024-01-01", periods=40, freq="D")
+    t = np.arange(40)
+    promo = (t % 5 == 0).astype(float)
+    frame = pd.DataFrame({"promo": promo, "sales": 10 + np.sin(t / 3) + promo}, index=days)
+    # future covariates: the origins whose next promo values are not in X are left out
+    forecaster = RNNForecaster(
+        lookback=LOOKBACK, horizon=2, future_covariates=["promo"], **TINY
+    ).fit(frame[:30])
+    backtest = forecaster.historical_forecasts(frame, start=29).dropna(subset=["y", "forecast"])
+    expected = symmetric_mean_absolute_percentage_error(backtest["y"], backtest["forecast"])
+    assert get_forecast_scorer("smape")(forecaster, frame[30:]) == pytest.approx(-expected)
+    # fitted with y: scored against the y of the test fold
+    forecaster = RNNForecaster(lookback=LOOKBACK, horizon=2, **TINY)
+    forecaster.fit(frame[["promo"]][:30], frame["sales"][:30])
+    backtest = forecaster.historical_forecasts(frame[["promo"]], frame["sales"], start=29)
+    backtest = backtest.dropna(subset=["y"])
+    expected = symmetric_mean_absolute_percentage_error(backtest["y"], backtest["forecast"])
+    scorer = get_forecast_scorer("smape")
+    assert scorer(forecaster, frame[["promo"]][30:], frame["sales"][30:]) == pytest.approx(
+        -expected
+    )
