@@ -6,7 +6,7 @@ PIP := $(BIN)/python -m pip
 STAMP := $(VENV)/.installed
 DOCS_STAMP := $(VENV)/.installed-docs
 
-.PHONY: demo test test-fast test-oldest lint docs dist bench-speed bench-defaults bench-airline bench-threads clean
+.PHONY: demo test test-fast test-oldest lint docs dist bench-speed bench-defaults bench-airline bench-forecast bench-threads clean
 
 $(STAMP): pyproject.toml constraints-cpu.txt
 	$(PYTHON) -m venv $(VENV)
@@ -86,6 +86,26 @@ bench-defaults: $(STAMP)
 bench-airline: $(STAMP)
 	$(PIP) install --quiet -c constraints-cpu.txt -e ".[bench]"
 	OMP_NUM_THREADS=1 $(BIN)/python benchmarks/bench_airline.py --out $(BENCH_PAGE) $(ARGS)
+
+# Issue 15's accuracy table: airline and real series against seasonal naive, ETS and ARIMA,
+# in .venv-bench (statsforecast, statsmodels and aeon pull pandas<3.1, so they stay out of
+# .venv); about 10 minutes on one thread, the baselines cached in .venv-bench. Written into
+# docs/forecasting.md. Experiments: ARGS="--mode validation --rnn-params '{...}' --out ''".
+BENCH_VENV := .venv-bench
+BENCH_STAMP := $(BENCH_VENV)/.installed
+
+$(BENCH_STAMP): pyproject.toml constraints-cpu.txt benchmarks/requirements-forecast.txt
+	rm -rf $(BENCH_VENV)
+	$(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(BENCH_VENV)/bin/python -m pip install --quiet -c constraints-cpu.txt torch==2.13.0
+	$(BENCH_VENV)/bin/python -m pip install --quiet -c constraints-cpu.txt -e . \
+		-r benchmarks/requirements-forecast.txt
+	touch $(BENCH_STAMP)
+
+bench-forecast: $(BENCH_STAMP)
+	OMP_NUM_THREADS=1 $(BENCH_VENV)/bin/python benchmarks/bench_forecast.py \
+		--out docs/forecasting.md --cache $(BENCH_VENV)/forecast-baselines.json $(ARGS)
 
 # Threads per fit and GridSearchCV(n_jobs=...) wall time, about 5 minutes; OMP_NUM_THREADS
 # unset, since joblib passes it on to its workers.
