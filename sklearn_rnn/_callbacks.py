@@ -56,9 +56,11 @@ class ValidationScore(Callback):
         if self.y_true_:
             quantiles = getattr(net.criterion_, "quantiles", None)
             point = point_quantile(None if quantiles is None else quantiles.cpu().numpy())
-            score = SCORES[self.score](
-                torch.cat(self.y_true_), torch.cat(self.y_pred_), point=point
-            )
+            y_pred = torch.cat(self.y_pred_)
+            inverse_link = getattr(net.criterion_, "inverse_link", None)
+            if inverse_link is not None:  # a log link: score the mean, not its logarithm
+                y_pred = inverse_link(y_pred)
+            score = SCORES[self.score](torch.cat(self.y_true_), y_pred, point=point)
             net.history.record("valid_score", score)
 
 

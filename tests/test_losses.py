@@ -294,3 +294,24 @@ def test_skops_trusts_the_same_types_for_every_loss(loss):
         "sklearn_rnn._regressor.RNNRegressor",
         "sklearn_rnn._statistics.TargetScaler",
     }
+
+
+def test_poisson_validation_score_is_the_r2_of_the_predicted_mean():
+    from types import SimpleNamespace
+
+    from sklearn_rnn._callbacks import ValidationScore
+
+    y_true = torch.tensor([[1.0], [3.0], [0.0], [6.0]])
+    outputs = torch.log(torch.tensor([[1.5], [2.5], [0.5], [5.0]]))
+    recorded = {}
+    net = SimpleNamespace(
+        module_=SimpleNamespace(step_outputs=False),
+        criterion_=PoissonLoss(),
+        history=SimpleNamespace(record=recorded.__setitem__),
+    )
+    callback = ValidationScore("r2")
+    callback.on_epoch_begin(net)
+    callback.on_batch_end(net, batch=({"X": None}, y_true), training=False, y_pred=outputs)
+    callback.on_epoch_end(net)
+    expected = r2_score(y_true.numpy(), torch.exp(outputs).numpy())
+    assert recorded["valid_score"] == pytest.approx(expected)
