@@ -8,21 +8,22 @@ continues its time index and ``_forecast_result`` shapes what ``forecast``
 returns.
 """
 
-from numbers import Integral
+from numbers import Integral, Real
 
 import numpy as np
+import pandas as pd
 from sklearn.utils.validation import check_is_fitted
 
 from ._base import BaseRNN
 from ._compat import Interval, StrOptions, _fit_context
 from ._docstrings import fill_doc
-from ._forecast_columns import ColumnLayout
+from ._forecast_columns import ColumnLayout, StaticCovariates
 from ._forecast_result import ForecastResult
 from ._forecast_windows import WindowBuilder
 from ._sequences import SequenceDataset, Sequences
 from ._statistics import TargetScaler, point_quantile
-from ._tables import check_table
-from ._time_index import continue_index
+from ._tables import check_table, fill_gaps, with_targets
+from ._time_index import common_frequency, continue_index, frequency_name, parse_frequency
 from ._training import predict_outputs
 from ._warnings import warn
 
@@ -33,9 +34,10 @@ class RNNForecaster(BaseRNN):
 
     Rows of ``X`` are time steps. From the last ``lookback`` rows, the network
     forecasts the ``target`` columns ``horizon`` steps ahead; the other
-    columns are covariates. ``y`` is ignored (as in unsupervised estimators),
-    so that ``GridSearchCV(RNNForecaster(...), grid, cv=TimeSeriesSplit())
-    .fit(X)`` is a backtest.
+    columns are covariates. ``fit(X)`` needs no ``y`` (as unsupervised
+    estimators), so that ``GridSearchCV(RNNForecaster(...), grid,
+    cv=TimeSeriesSplit()).fit(X)`` is a backtest; ``fit(X, y)`` forecasts
+    ``y`` from the covariates in X.
 
     Parameters
     ----------
@@ -61,6 +63,32 @@ class RNNForecaster(BaseRNN):
         A list of tables (arrays, Series or DataFrames) also holds many
         series, identified by their positions in the list.
 
+    time : str or None, default=None
+        Column of a DataFrame that holds the time stamp of every row
+        (datetimes, periods or numbers), as in ``to_sequences(time=)``. It is
+        not a feature; forecasts are indexed by it. None takes the time from
+        the index. Within every series, rows must be in increasing time order
+        (``ValueError`` otherwise, with the ``sort_values`` call that sorts them).
+
+    freq : str, int or None, default=None
+        The step between time stamps: a pandas frequency (``"D"``, ``"h"``,
+        ``"MS"``) for datetimes, a number for a numeric ``time`` column. None
+        infers it at fit from every series (``pandas.infer_freq``, or the most
+        common step when gaps break it) and requires one for all series.
+        Checked for datetime and period indexes and ``time`` columns only.
+
+    gaps : {"error", "fill"}, default="error"
+        What a time stamp missing from the frequency's grid of a series is.
+        "error": a ``ValueError`` naming the series and the first missing
+        stamp. "fill": a row of NaN is inserted for it, which training
+        leaves out of the loss and which the windows read as missing.
+
+    short_series : {"error", "skip"}, default="error"
+        What a series with fewer than ``lookback`` plus the forecast steps rows
+        is at fit. "error": a ``ValueError`` naming it. "skip": it is left
+        out of training with a warning; ``predict`` and ``forecast`` still
+        work for it, from a shorter context.
+
     strategy : {"direct", "recursive"}, default="direct"
         "direct": one network output per horizon step. "recursive": the
         network forecasts one step, which is fed back as input for the next;
@@ -82,6 +110,14 @@ class RNNForecaster(BaseRNN):
     ----------
     target_names_ : list
         Labels of the forecast columns.
+
+    freq_ : str, int or None
+        The step between time stamps found (or given) at fit: a pandas
+        frequency alias or a number; None without time stamps to check.
+
+    static_names_ : list
+        The static covariates the network reads (categories one-hot encoded
+        as ``"<column>=<category>"``); empty without ``static``.
 
     {shared_attributes}
     See Also
@@ -116,6 +152,10 @@ class RNNForecaster(BaseRNN):
         "target": [str, Integral, list, None],
         "future_covariates": [list, None],
         "series_id": [str, None],
+        "time": [str, None],
+        "freq": [str, Interval(Real, 0, None, closed="neither"), None],
+        "gaps": [StrOptions({"error", "fill"})],
+        "short_series": [StrOptions({"error", "skip"})],
         "strategy": [StrOptions({"direct", "recursive"})],
         "normalize": [StrOptions({"window", "global"})],
         "quantiles": ["array-like", None],
@@ -129,6 +169,7 @@ class RNNForecaster(BaseRNN):
         "target",
         "future_covariates",
         "series_id",
+        "time",
         "quantiles",
         "normalize",
     )
@@ -141,6 +182,10 @@ class RNNForecaster(BaseRNN):
         target=None,
         future_covariates=None,
         series_id=None,
+        time=None,
+        freq=None,
+        gaps="error",
+        short_series="error",
         strategy="direct",
         normalize="window",
         quantiles=None,
@@ -198,6 +243,10 @@ class RNNForecaster(BaseRNN):
         self.target = target
         self.future_covariates = future_covariates
         self.series_id = series_id
+        self.time = time
+        self.freq = freq
+        self.gaps = gaps
+        self.short_series = short_series
         self.strategy = strategy
         self.normalize = normalize
         self.quantiles = quantiles
@@ -205,7 +254,7 @@ class RNNForecaster(BaseRNN):
     # Fitting -------------------------------------------------------------------
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y=None):
+    def fit(self, X, y=None, *, static=None):
         """Train on a time-ordered table.
 
         Parameters
@@ -213,32 +262,48 @@ class RNNForecaster(BaseRNN):
         X : array-like of shape (n_rows,) or (n_rows, n_columns), Series or DataFrame
             Time-ordered table, one row per time step (per series when
             ``series_id`` is set). A pandas index is kept for ``forecast``.
-        y : None
-            Ignored.
+        y : array-like of shape (n_rows,) or (n_rows, n_targets), Series or DataFrame, \
+                default=None
+            None: the targets are columns of X (``target``). Given: the values
+            to forecast, row by row with X, whose columns are then covariates
+            only; the network reads the covariates' past (not the target's),
+            so ``predict(X)`` and ``forecast`` need only covariates and
+            ``score(X, y)`` compares with ``y``. ``target`` must then be None.
+        static : DataFrame or None, default=None
+            Static covariates: one row per series id (the index), one column
+            per covariate (numbers, or categories, one-hot encoded). Every
+            window of a series reads its row. Needs many series.
 
         Returns
         -------
         self : RNNForecaster
             Fitted estimator.
         """
-        return self._fit(X, None, incremental=False)
+        self._static_table = static
+        return self._fit(X, y, incremental=False)
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def partial_fit(self, X, y=None):
+    def partial_fit(self, X, y=None, *, static=None):
         """Train for one epoch on a time-ordered table, continuing from the current weights.
+
+        The rows of X extend the stored history that ``forecast()`` starts
+        from (per series; a new series is added).
 
         Parameters
         ----------
         {X_table}
-        y : None
-            Ignored.
+        y : array-like, Series, DataFrame or None, default=None
+            The targets, when the forecaster was fitted with ``y``.
+        static : DataFrame or None, default=None
+            Rows of static covariates for new (or changed) series.
 
         Returns
         -------
         self : RNNForecaster
             Partially fitted estimator.
         """
-        return self._fit(X, None, incremental=True)
+        self._static_table = static
+        return self._fit(X, y, incremental=True)
 
     @property
     def _criterion(self):
@@ -248,15 +313,99 @@ class RNNForecaster(BaseRNN):
         return {} if self.quantiles is None else {"quantiles": list(self._quantiles_)}
 
     def _training_data(self, X, y, first_fit):
-        table = self._checked_table(X, reset=first_fit)
-        windows = self._window_builder().training_windows(table)
+        static = self.__dict__.pop("_static_table", None)
+        if not first_fit and y is None and not self._layout_.reads_targets:
+            raise ValueError(
+                "The forecaster was fitted with y (X holds covariates only), so training "
+                "needs y too: pass the targets of X's rows as y."
+            )
+        table = self._checked_table(X, reset=first_fit, y=y)
+        self._fit_static(static, table, first_fit=first_fit)
+        self._history_ = self._extended_history(table, first_fit=first_fit)
+        trained = self._trainable(table)
+        windows = self._window_builder().training_windows(trained)
         self._windows_per_series_ = windows.per_series
-        sequences = Sequences(windows.values, windows.lengths, feature_names=table.feature_names)
+        inputs = self._layout_.inputs
+        names = table.feature_names
+        sequences = Sequences(
+            windows.values[:, :, inputs],
+            windows.lengths,
+            feature_names=None if names is None else names[inputs],
+        )
+        static_rows = [
+            self._static_inputs(sid, n)
+            for (sid, _), n in zip(trained.segments(), windows.per_series, strict=True)
+        ]
+        covariates = np.hstack([windows.covariates, np.vstack(static_rows)])
         if first_fit:
-            covariates = windows.covariates
             self._covariate_scaler_ = TargetScaler(covariates) if covariates.shape[1] else None
-            self._history_ = table.tail(self.lookback)
-        return sequences, windows.targets, self._scaled_covariates(windows.covariates)
+        return sequences, windows.targets, self._scaled_covariates(covariates)
+
+    def _extended_history(self, table, *, first_fit):
+        """The last ``lookback`` rows of every series: of ``table``, or of the stored history
+        followed by ``table`` (partial_fit, warm_start), whose gaps are checked again."""
+        if first_fit:
+            return table.tail(self.lookback)
+        history = self._history_.extended(table)
+        history = fill_gaps(history, self._frequency(history), fill=self.gaps == "fill")
+        return history.tail(self.lookback)
+
+    def _fit_static(self, static, table, *, first_fit):
+        """Fix (first fit) or extend the static covariates; every series of table needs a row."""
+        if first_fit:
+            self._static_ = None if static is None else StaticCovariates.from_frame(static)
+        elif static is not None:
+            if self._static_ is None:
+                raise ValueError(
+                    "static was given, but the forecaster was fitted without static "
+                    "covariates; fit it again with static= to add them."
+                )
+            self._static_ = self._static_.extended(static)
+        self.static_names_ = [] if self._static_ is None else self._static_.names
+        if self._static_ is None:
+            return
+        if table.series is None:
+            raise ValueError(
+                "static covariates are per series: they need many series (series_id= or "
+                "a list of tables)."
+            )
+        for sid, _ in table.segments():
+            self._static_.of(sid, 0)
+
+    def _static_inputs(self, sid, n_windows):
+        """The static covariates of series ``sid`` for each of its ``n_windows`` windows."""
+        if self._static_ is None:
+            return np.zeros((n_windows, 0))
+        return self._static_.of(sid, n_windows)
+
+    def _trainable(self, table):
+        """The series of ``table`` long enough to train on; short ones raise or are skipped."""
+        steps = self.horizon if self.strategy == "direct" else 1
+        needed = self.lookback + steps
+        segments = table.segments()
+        short = [(sid, len(rows)) for sid, rows in segments if len(rows) < needed]
+        if not short:
+            return table
+        sid, n_rows = short[0]
+        which = "X" if sid is None else f"Series {sid!r}"
+        shortage = (
+            f"{which} has {n_rows} sample(s) (rows, i.e. time steps), but "
+            f"lookback={self.lookback} plus {steps} step(s) to forecast need at least "
+            f"{needed} rows to train on"
+        )
+        if sid is None or len(short) == len(segments):
+            advice = "" if sid is None else f" (all {len(short)} series are that short)"
+            raise ValueError(f"{shortage}{advice}; lower lookback or horizon, or add rows.")
+        if self.short_series == "error":
+            raise ValueError(
+                f"{shortage}; pass short_series='skip' to train without the {len(short)} "
+                "short series (forecast still works for them), or lower lookback."
+            )
+        warn(
+            f"{len(short)} series are shorter than lookback + {steps} = {needed} rows and "
+            f"left out of training: {[s for s, _ in short]} (short_series='skip').",
+        )
+        return table.select([s for s, _ in segments if s not in {k for k, _ in short}])
 
     def _validation_indices(self, n_samples, y_encoded):
         """Hold out the latest windows of every series: validation lies after training."""
@@ -274,27 +423,58 @@ class RNNForecaster(BaseRNN):
             self._target_scaler_ = TargetScaler(y)
         return self._target_scaler_.transform(y), y.shape[1] * self._n_levels
 
-    def _checked_table(self, X, *, reset):
-        """X validated as a table.
+    def _checked_table(self, X, *, reset, y=None):
+        """X validated as a table, with the targets ``y`` appended (fitted with y).
 
-        ``reset`` fixes the column layout and the quantile levels (first fit);
-        otherwise X must have the columns seen in fit.
+        ``reset`` fixes the column layout, the quantile levels and the
+        frequency (first fit); otherwise X must have the columns seen in fit.
+        Missing time stamps raise or are inserted as NaN rows (``gaps``).
         """
         name = type(self).__name__
-        table = check_table(X, series_id=self.series_id, estimator_name=name)
+        table = check_table(X, series_id=self.series_id, time=self.time, estimator_name=name)
         if reset:
+            if y is not None and self.target is not None:
+                raise ValueError(
+                    f"fit got y and target={self.target!r}: the targets come either from y "
+                    "(then X holds covariates only) or from the target columns of X; pass "
+                    "y=None or target=None."
+                )
+            n_covariates = len(table.columns)
+            table = with_targets(table, y)
             self._layout_ = ColumnLayout.from_table(
                 table,
-                target=self.target,
+                target=self.target if y is None else table.columns[n_covariates:],
                 future_covariates=self.future_covariates,
                 recursive=self.strategy == "recursive",
+                reads_targets=y is None,
             )
             self._quantiles_ = self._check_quantiles()
             self.target_names_ = self._layout_.target_names
+            self.freq_ = frequency_name(common_frequency(table, self.freq))
         else:
             self._layout_.check_columns(table, name)
-        self._layout_.check_finite(table)
+            table = self._with_fitted_targets(table, y)
+        table = fill_gaps(table, self._frequency(table), fill=self.gaps == "fill")
+        self._layout_.check_finite(table, allow_missing=self._allows_missing())
         return table
+
+    def _with_fitted_targets(self, table, y):
+        """``table`` with the target columns of a forecaster fitted with y (zeros without y)."""
+        if self._layout_.reads_targets:
+            if y is not None:
+                raise ValueError(
+                    "The forecaster was fitted without y (its targets are columns of X), so "
+                    "partial_fit cannot take y; pass the targets as columns of X."
+                )
+            return table
+        return with_targets(table, y, names=self.target_names_)
+
+    def _frequency(self, table):
+        return parse_frequency(self.freq_, table.index)
+
+    def _allows_missing(self):
+        """Whether NaN may stand anywhere in the tables (``missing="mask"``)."""
+        return getattr(self, "missing", "error") == "mask"
 
     def _check_quantiles(self):
         if self.quantiles is None:
@@ -312,12 +492,14 @@ class RNNForecaster(BaseRNN):
         return 1 if self._quantiles_ is None else len(self._quantiles_)
 
     def _window_builder(self):
+        # Fitted with y, the windows hold no target values to normalize by.
+        reads_targets = self._layout_.reads_targets
         return WindowBuilder(
             self._layout_,
             lookback=self.lookback,
             horizon=self.horizon,
             strategy=self.strategy,
-            normalize=self.normalize,
+            normalize=self.normalize if reads_targets else "global",
         )
 
     def _scaled_covariates(self, covariates):
@@ -332,21 +514,27 @@ class RNNForecaster(BaseRNN):
         self._check_frozen_params()
         self.net_.set_mixed_precision(self.mixed_precision)
 
-    def _predict_table(self, X):
+    def _predict_table(self, X, y=None):
         self._check_fitted()
-        return self._checked_table(X, reset=False)
+        return self._checked_table(X, reset=False, y=y)
 
-    def _network_input(self, windows):
+    def _network_input(self, windows, sid):
+        """What the network reads of the windows of series ``sid``: their input columns,
+        and their future and static covariates."""
+        n_windows = len(windows.lengths)
+        covariates = np.hstack([windows.covariates, self._static_inputs(sid, n_windows)])
         return SequenceDataset(
-            windows.values, windows.lengths, static=self._scaled_covariates(windows.covariates)
+            windows.values[:, :, self._layout_.inputs],
+            windows.lengths,
+            static=self._scaled_covariates(covariates),
         )
 
-    def _network_forecasts(self, windows):
-        """The network's forecasts of the ``steps`` rows after every window.
+    def _network_forecasts(self, windows, sid):
+        """The network's forecasts of the ``steps`` rows after the windows of series ``sid``.
 
         Of shape (n_windows, steps, n_targets, n_levels), in the targets' units.
         """
-        outputs = predict_outputs(self.net_, self._network_input(windows))
+        outputs = predict_outputs(self.net_, self._network_input(windows, sid))
         n_levels = self._n_levels
         outputs = outputs.reshape(len(outputs), -1, n_levels)
         values = (
@@ -359,34 +547,39 @@ class RNNForecaster(BaseRNN):
             values = np.sort(values, axis=-1)
         return values
 
-    def _forecasts(self, builder, windows):
-        """Forecasts (n, horizon, n_targets, n_levels) from ``windows``; NaN where unknown."""
+    def _forecasts(self, builder, windows, sid=None):
+        """Forecasts (n, horizon, n_targets, n_levels) from ``windows`` of series ``sid``;
+        NaN where unknown."""
         if self.strategy == "direct":
-            forecasts = self._network_forecasts(windows)
+            forecasts = self._network_forecasts(windows, sid)
         else:
-            forecasts = self._recursive(builder, windows)
+            forecasts = self._recursive(builder, windows, sid)
         forecasts[~windows.known] = np.nan
         return forecasts
 
-    def _recursive(self, builder, windows):
+    def _recursive(self, builder, windows, sid):
         """Feed one-step forecasts back, ``horizon`` times, for all windows at once."""
         forecasts = []
         for step in range(self.horizon):
             if step:
                 windows = builder.advance(windows, forecasts[-1][:, :, 0])
-            forecasts.append(self._network_forecasts(windows)[:, 0])
+            forecasts.append(self._network_forecasts(windows, sid)[:, 0])
         return np.stack(forecasts, axis=1)
 
-    def _rolling(self, X):
-        """Forecasts from every row of X: (n_rows, horizon, n_targets, n_levels)."""
-        table = self._predict_table(X)
+    def _rolling(self, X, y=None):
+        """Forecasts from every row of the table of X: (n_rows, horizon, n_targets, n_levels).
+
+        The table holds the rows inserted for missing time stamps too; its
+        ``input_rows()`` are those of X.
+        """
+        table = self._predict_table(X, y)
         builder = self._window_builder()
         result = np.empty(
             (len(table.values), self.horizon, len(self._layout_.targets), self._n_levels)
         )
-        for _, rows in table.segments():
+        for sid, rows in table.segments():
             windows = builder.windows(table.values[rows], np.arange(len(rows)))
-            result[rows] = self._forecasts(builder, windows)
+            result[rows] = self._forecasts(builder, windows, sid)
         return result, table
 
     def _point(self, forecasts):
@@ -408,11 +601,13 @@ class RNNForecaster(BaseRNN):
         -------
         forecasts : ndarray of shape (n_rows, horizon) or (n_rows, horizon, n_targets)
             ``forecasts[t, k]`` forecasts row ``t + k + 1`` from the rows up to
-            ``t``. The median when fitted with ``quantiles`` (or the level
-            nearest to 0.5). NaN where a future covariate is not in X.
+            ``t`` (with ``gaps="fill"``: the time stamp ``k + 1`` steps after
+            row ``t``'s, inserted rows counted). The median when fitted with
+            ``quantiles`` (or the level nearest to 0.5). NaN where a future
+            covariate is not in X.
         """
-        forecasts, _ = self._rolling(X)
-        return self._shape(self._point(forecasts))
+        forecasts, table = self._rolling(X)
+        return self._shape(self._point(forecasts[table.input_rows()]))
 
     def predict_quantiles(self, X):
         """Rolling quantile forecasts, as ``predict`` with a last axis of quantiles.
@@ -429,8 +624,8 @@ class RNNForecaster(BaseRNN):
         self._check_fitted()
         if self._quantiles_ is None:
             raise ValueError("predict_quantiles needs a forecaster fitted with quantiles.")
-        forecasts, _ = self._rolling(X)
-        return self._shape(forecasts)
+        forecasts, table = self._rolling(X)
+        return self._shape(forecasts[table.input_rows()])
 
     def score(self, X, y=None):
         """R^2 of the rolling forecasts whose future lies inside X.
@@ -441,20 +636,27 @@ class RNNForecaster(BaseRNN):
         Parameters
         ----------
         {X_table}
-        y : None
-            Ignored.
+        y : array-like, Series, DataFrame or None, default=None
+            The true targets of X's rows for a forecaster fitted with y
+            (required then); ignored otherwise.
 
         Returns
         -------
         score : float
             1 is perfect; 0 is no better than the mean of the scored values.
         """
-        forecasts, table = self._rolling(X)
-        predicted = self._point(forecasts)
+        self._check_fitted()
+        if not self._layout_.reads_targets and y is None:
+            raise ValueError(
+                "The forecaster was fitted with y, so score needs y: the true targets of X's rows."
+            )
+        forecasts, table = self._rolling(X, y if not self._layout_.reads_targets else None)
         builder = self._window_builder()
-        truth = np.empty_like(predicted)
+        truth = np.empty(forecasts.shape[:-1])
         for _, rows in table.segments():
             truth[rows] = builder.truth(table.values[rows])
+        origins = table.input_rows()
+        predicted, truth = self._point(forecasts)[origins], truth[origins]
         mask = np.isfinite(truth) & np.isfinite(predicted)
         if not mask.any():
             raise ValueError(
@@ -519,10 +721,10 @@ class RNNForecaster(BaseRNN):
             index = history.segment_index(sid, rows)
             following = None if future is None else future.after(sid, index)
             windows = builder.windows(values, [len(values) - 1], following)
-            forecasts.append(self._forecasts(builder, windows)[0])
+            forecasts.append(self._forecasts(builder, windows, sid)[0])
             series_ids.append(sid)
             if pandas:
-                indexes.append(continue_index(index, self.horizon))
+                indexes.append(continue_index(index, self.horizon, self.freq_))
         return ForecastResult(
             np.stack(forecasts),
             self._quantiles_,
@@ -540,17 +742,23 @@ class RNNForecaster(BaseRNN):
                 f"forecast needs X_future with the future covariates "
                 f"{self._layout_.future_names} for the next {self.horizon} steps."
             )
-        table = check_table(X_future, series_id=self.series_id, estimator_name=type(self).__name__)
+        has_time = isinstance(X_future, pd.DataFrame) and self.time in X_future.columns
+        table = check_table(
+            X_future,
+            series_id=self.series_id,
+            time=self.time if has_time else None,
+            estimator_name=type(self).__name__,
+        )
         return self._layout_.future_covariates(table, self.horizon)
 
     def _dataset(self, X):
         table = self._predict_table(X)
         builder = self._window_builder()
         datasets = [
-            self._network_input(builder.windows(table.values[rows], np.arange(len(rows))))
-            for _, rows in table.segments()
+            self._network_input(builder.windows(table.values[rows], np.arange(len(rows))), sid)
+            for sid, rows in table.segments()
         ]
-        if len(datasets) == 1:
+        if len(datasets) == 1 and table.origin is None:
             return datasets[0]
         order = np.concatenate([rows for _, rows in table.segments()])
         merged = SequenceDataset(
@@ -560,7 +768,7 @@ class RNNForecaster(BaseRNN):
             if datasets[0].static is None
             else np.concatenate([d.static.numpy() for d in datasets]),
         )
-        return merged.subset(np.argsort(order))
+        return merged.subset(np.argsort(order)[table.input_rows()])
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

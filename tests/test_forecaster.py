@@ -69,12 +69,11 @@ def test_forecast_from_arrays_is_an_array():
     assert RNNForecaster(lookback=6, horizon=2, **FAST).fit(two_targets).forecast().shape == (2, 2)
 
 
-def test_irregular_datetime_index_cannot_be_continued():
+def test_a_missing_day_is_found_at_fit():
     days = pd.date_range("2020-01-01", periods=41, freq="D")
     series = pd.Series(np.arange(40.0), index=days.delete(38))
-    fc = RNNForecaster(lookback=5, horizon=2, **FAST).fit(series)
-    with pytest.raises(ValueError, match="no regular frequency"):
-        fc.forecast()
+    with pytest.raises(ValueError, match="misses 1 time stamp.*2020-02-08.*gaps='fill'"):
+        RNNForecaster(lookback=5, horizon=2, **FAST).fit(series)
 
 
 # predict, forecast, score ----------------------------------------------------------
