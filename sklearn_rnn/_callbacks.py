@@ -24,8 +24,13 @@ def _r2(y_true, y_pred, point=0):
     # Quantile outputs hold several values per target: score the point forecast's.
     y_pred = y_pred.reshape(len(y_pred), y_true.shape[1], -1).double()
     y_pred = y_pred[:, :, point]
+    known = ~torch.isnan(y_true)  # missing targets (a forecaster's gaps) do not count
+    y_true = torch.where(known, y_true, torch.zeros_like(y_true))
+    y_pred = torch.where(known, y_pred, torch.zeros_like(y_pred))
+    counts = known.sum(dim=0).clamp(min=1)
+    mean = y_true.sum(dim=0) / counts
     residual = ((y_true - y_pred) ** 2).sum(dim=0)
-    total = ((y_true - y_true.mean(dim=0)) ** 2).sum(dim=0)
+    total = (((y_true - mean) * known) ** 2).sum(dim=0)
     safe_total = torch.where(total > 0, total, torch.ones_like(total))
     r2 = torch.where(total > 0, 1 - residual / safe_total, torch.zeros_like(total))
     return r2.mean().item()

@@ -535,7 +535,7 @@ def _one_series(forecaster, X, X_future, series):
     """X (and X_future) cut to the series to plot, and the validated history table."""
     name = type(forecaster).__name__
     series_id = forecaster.series_id
-    table = check_table(X, series_id=series_id, estimator_name=name)
+    table = check_table(X, series_id=series_id, time=forecaster.time, estimator_name=name)
     if table.series is None:
         if series is not None:
             raise ValueError(
@@ -558,7 +558,8 @@ def _one_series(forecaster, X, X_future, series):
         X = X[series]
         if isinstance(X_future, (list, tuple)):
             X_future = X_future[series]
-    return X, X_future, check_table(X, series_id=series_id, estimator_name=name)
+    table = check_table(X, series_id=series_id, time=forecaster.time, estimator_name=name)
+    return X, X_future, table
 
 
 def _history_position(table, label):

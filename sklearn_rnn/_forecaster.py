@@ -14,7 +14,10 @@ import numpy as np
 import pandas as pd
 from sklearn.utils.validation import check_is_fitted
 
+from ._backtest import historical_forecasts
 from ._base import BaseRNN
+from ._calendar import season_length
+from ._calibration import quantile_shifts
 from ._compat import Interval, StrOptions, _fit_context
 from ._docstrings import fill_doc
 from ._forecast_columns import ColumnLayout, StaticCovariates
@@ -24,7 +27,7 @@ from ._sequences import SequenceDataset, Sequences
 from ._statistics import TargetScaler, point_quantile
 from ._tables import check_table, fill_gaps, with_targets
 from ._time_index import common_frequency, continue_index, frequency_name, parse_frequency
-from ._training import predict_outputs
+from ._training import fit_linear_skip, predict_outputs
 from ._warnings import warn
 
 
@@ -83,6 +86,16 @@ class RNNForecaster(BaseRNN):
         stamp. "fill": a row of NaN is inserted for it, which training
         leaves out of the loss and which the windows read as missing.
 
+    missing : {"error", "mask"}, default="error"
+        What a NaN (a missing reading) in the table does. "error" raises,
+        naming the column. "mask": a missing target is left out of the loss
+        and of the scores, and of the window statistics; in the network's
+        input a missing value reads as its window's mean, and every input
+        column with missing values in the first fit gets an indicator
+        channel (1 where missing); a missing future or static covariate
+        reads as its training mean. Rows inserted by ``gaps="fill"`` are
+        masked this way whatever ``missing`` is. Infinity is always an error.
+
     short_series : {"error", "skip"}, default="error"
         What a series with fewer than ``lookback`` plus the forecast steps rows
         is at fit. "error": a ``ValueError`` naming it. "skip": it is left
@@ -94,11 +107,31 @@ class RNNForecaster(BaseRNN):
         network forecasts one step, which is fed back as input for the next;
         it needs every non-target column to be a future covariate.
 
-    normalize : {"window", "global"}, default="window"
-        "window" normalizes the targets of every lookback window by its own
-        mean and standard deviation and undoes it on the forecast, so that
+    normalize : {"seasonal_naive", "window", "global"}, default="seasonal_naive"
+        How targets are scaled for the network, per lookback window, so that
         trends and level shifts beyond the training range are extrapolated.
-        "global" standardizes with the training data's statistics only.
+        "seasonal_naive": the window is centred on its mean and scaled by its
+        mean absolute change over one season (MASE's scale), and the network
+        forecasts corrections to the seasonal naive forecast (each step's
+        value one season earlier; the last value when the season is 1 or
+        does not fit in the lookback) in that unit. "window": centred and
+        scaled by the window's mean and standard deviation; the network
+        forecasts the deviation from the window's mean. "global": the
+        training data's statistics only.
+
+    season_length : int or "auto", default="auto"
+        Steps per seasonal cycle, for ``normalize="seasonal_naive"``. "auto"
+        takes it from the time index's frequency (monthly 12, quarterly 4,
+        weekly 52, daily 7, hourly 24, yearly 1; see ``season_length_``) and
+        1 for tables without a calendar (arrays, ``RangeIndex``).
+
+    autoregressive : bool, default=True
+        Add a linear map of the lookback window to the network's outputs
+        (the autoregressive "highway" of LSTNet), started at the ridge
+        regression of the training targets on the windows before the first
+        epoch, so that the recurrent layers learn what a linear
+        autoregression leaves. Small training sets then stay close to the
+        linear fit instead of overfitting it.
 
     quantiles : list of float or None, default=None
         Quantile levels in (0, 1) to forecast with the pinball loss, e.g.
@@ -110,6 +143,9 @@ class RNNForecaster(BaseRNN):
     ----------
     target_names_ : list
         Labels of the forecast columns.
+
+    season_length_ : int
+        The season length used (``season_length``, or the one of ``freq_``).
 
     freq_ : str, int or None
         The step between time stamps found (or given) at fit: a pandas
@@ -156,8 +192,11 @@ class RNNForecaster(BaseRNN):
         "freq": [str, Interval(Real, 0, None, closed="neither"), None],
         "gaps": [StrOptions({"error", "fill"})],
         "short_series": [StrOptions({"error", "skip"})],
+        "missing": [StrOptions({"error", "mask"})],
         "strategy": [StrOptions({"direct", "recursive"})],
-        "normalize": [StrOptions({"window", "global"})],
+        "normalize": [StrOptions({"seasonal_naive", "window", "global"})],
+        "season_length": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
+        "autoregressive": ["boolean"],
         "quantiles": ["array-like", None],
     }
 
@@ -172,7 +211,10 @@ class RNNForecaster(BaseRNN):
         "time",
         "quantiles",
         "normalize",
+        "season_length",
+        "autoregressive",
     )
+    _documented_defaults = {"bidirectional": "False"}
 
     def __init__(
         self,
@@ -186,13 +228,16 @@ class RNNForecaster(BaseRNN):
         freq=None,
         gaps="error",
         short_series="error",
+        missing="error",
         strategy="direct",
-        normalize="window",
+        normalize="seasonal_naive",
+        season_length="auto",
+        autoregressive=True,
         quantiles=None,
         cell="gru",
         hidden_size=64,
         n_layers=1,
-        bidirectional=True,
+        bidirectional=False,
         dropout=0.0,
         pooling="last",
         tbptt_steps=None,
@@ -247,8 +292,11 @@ class RNNForecaster(BaseRNN):
         self.freq = freq
         self.gaps = gaps
         self.short_series = short_series
+        self.missing = missing
         self.strategy = strategy
         self.normalize = normalize
+        self.season_length = season_length
+        self.autoregressive = autoregressive
         self.quantiles = quantiles
 
     # Fitting -------------------------------------------------------------------
@@ -322,16 +370,19 @@ class RNNForecaster(BaseRNN):
         table = self._checked_table(X, reset=first_fit, y=y)
         self._fit_static(static, table, first_fit=first_fit)
         self._history_ = self._extended_history(table, first_fit=first_fit)
+        if first_fit:  # the input columns with missing readings get indicator channels
+            inputs = np.arange(table.values.shape[1])[self._layout_.inputs]
+            missing = np.isnan(table.values[:, inputs]).any(axis=0)
+            self._indicated_ = [int(c) for c in inputs[missing]]
         trained = self._trainable(table)
         windows = self._window_builder().training_windows(trained)
         self._windows_per_series_ = windows.per_series
         inputs = self._layout_.inputs
         names = table.feature_names
-        sequences = Sequences(
-            windows.values[:, :, inputs],
-            windows.lengths,
-            feature_names=None if names is None else names[inputs],
-        )
+        if names is not None:
+            indicators = [f"{names[c]}_missing" for c in self._indicated_]
+            names = np.concatenate([names[inputs], indicators])
+        sequences = Sequences(windows.inputs(inputs), windows.lengths, feature_names=names)
         static_rows = [
             self._static_inputs(sid, n)
             for (sid, _), n in zip(trained.segments(), windows.per_series, strict=True)
@@ -407,14 +458,72 @@ class RNNForecaster(BaseRNN):
         )
         return table.select([s for s, _ in segments if s not in {k for k, _ in short}])
 
+    def _split(self, dataset, y_encoded, incremental):
+        """Training and early-stopping windows; with quantiles, calibration windows too.
+
+        Quantile forecasts are calibrated on the latest windows of every series
+        (see ``_calibration``), which are then kept out of training even
+        without early stopping (they also serve it when it is on).
+        """
+        train_data, valid_data = super()._split(dataset, y_encoded, incremental)
+        self._calibration_data = None
+        if self._quantiles_ is None or incremental:
+            return train_data, valid_data
+        if valid_data is None:
+            train_idx, held_out = self._validation_indices(len(dataset), y_encoded)
+            if len(train_idx) == 0:
+                return train_data, None
+            train_data, self._calibration_data = dataset.subset(train_idx), dataset.subset(held_out)
+        else:
+            self._calibration_data = valid_data
+        return train_data, valid_data
+
+    def _after_training(self, incremental):
+        """Calibrate the quantile levels on the held-out windows (first fit only)."""
+        held_out = self.__dict__.pop("_calibration_data", None)
+        if incremental or self._quantiles_ is None:
+            return
+        shape = (-1, self._steps, len(self._layout_.targets))
+        if held_out is None:
+            self._quantile_shifts_ = np.zeros((*shape[1:], self._n_levels))
+            return
+        outputs = self._destandardized(predict_outputs(self.net_, held_out))
+        truth = self._target_scaler_.inverse_transform(held_out.y.numpy()).reshape(shape)
+        self._quantile_shifts_ = quantile_shifts(outputs, truth, self._quantiles_)
+
+    @property
+    def _steps(self):
+        return self.horizon if self.strategy == "direct" else 1
+
+    def _destandardized(self, outputs):
+        """Network outputs in window-normalized units: (n, steps, n_targets, n_levels)."""
+        n_levels = self._n_levels
+        outputs = outputs.reshape(len(outputs), -1, n_levels)
+        values = (
+            outputs * self._target_scaler_.scale[None, :, None]
+            + self._target_scaler_.mean[None, :, None]
+        )
+        values = values.reshape(len(outputs), -1, len(self._layout_.targets), n_levels)
+        if self._quantiles_ is not None and hasattr(self, "_quantile_shifts_"):
+            values = values + self._quantile_shifts_[: values.shape[1]]
+        return values
+
     def _validation_indices(self, n_samples, y_encoded):
-        """Hold out the latest windows of every series: validation lies after training."""
+        """Hold out the latest windows of every series: validation lies after training.
+
+        The ``steps - 1`` windows before the held-out ones are left out of
+        training too (purged): their targets are rows that the held-out
+        windows forecast, so training on them would make the held-out error
+        look smaller than it is.
+        """
         train, valid = [], []
         start = 0
+        purge = self._steps - 1
         for size in self._windows_per_series_:
             n_valid = max(1, round(self.validation_fraction * size))
-            train.append(np.arange(start, start + size - n_valid))
-            valid.append(np.arange(start + size - n_valid, start + size))
+            first_valid = start + size - n_valid
+            train.append(np.arange(start, max(start, first_valid - purge)))
+            valid.append(np.arange(first_valid, start + size))
             start += size
         return np.concatenate(train), np.concatenate(valid)
 
@@ -451,6 +560,9 @@ class RNNForecaster(BaseRNN):
             self._quantiles_ = self._check_quantiles()
             self.target_names_ = self._layout_.target_names
             self.freq_ = frequency_name(common_frequency(table, self.freq))
+            self.season_length_ = (
+                season_length(self.freq_) if self.season_length == "auto" else self.season_length
+            )
         else:
             self._layout_.check_columns(table, name)
             table = self._with_fitted_targets(table, y)
@@ -474,7 +586,7 @@ class RNNForecaster(BaseRNN):
 
     def _allows_missing(self):
         """Whether NaN may stand anywhere in the tables (``missing="mask"``)."""
-        return getattr(self, "missing", "error") == "mask"
+        return self.missing == "mask"
 
     def _check_quantiles(self):
         if self.quantiles is None:
@@ -500,12 +612,22 @@ class RNNForecaster(BaseRNN):
             horizon=self.horizon,
             strategy=self.strategy,
             normalize=self.normalize if reads_targets else "global",
+            season=self.season_length_,
+            indicated=self.__dict__.get("_indicated_", ()),
         )
 
+    def _extra_module_params(self):
+        return {"skip_window": self.lookback} if self.autoregressive else {}
+
+    def _prepare_training(self, train_data):
+        if self.autoregressive:
+            fit_linear_skip(self.net_.module_, train_data)
+
     def _scaled_covariates(self, covariates):
+        """Standardized future and static covariates; a missing one reads as its mean (0)."""
         if self._covariate_scaler_ is None:
             return None
-        return self._covariate_scaler_.transform(covariates)
+        return np.nan_to_num(self._covariate_scaler_.transform(covariates), nan=0.0)
 
     # Prediction ----------------------------------------------------------------
 
@@ -524,7 +646,7 @@ class RNNForecaster(BaseRNN):
         n_windows = len(windows.lengths)
         covariates = np.hstack([windows.covariates, self._static_inputs(sid, n_windows)])
         return SequenceDataset(
-            windows.values[:, :, self._layout_.inputs],
+            windows.inputs(self._layout_.inputs),
             windows.lengths,
             static=self._scaled_covariates(covariates),
         )
@@ -535,15 +657,9 @@ class RNNForecaster(BaseRNN):
         Of shape (n_windows, steps, n_targets, n_levels), in the targets' units.
         """
         outputs = predict_outputs(self.net_, self._network_input(windows, sid))
-        n_levels = self._n_levels
-        outputs = outputs.reshape(len(outputs), -1, n_levels)
-        values = (
-            outputs * self._target_scaler_.scale[None, :, None]
-            + self._target_scaler_.mean[None, :, None]
-        )
-        values = values.reshape(len(outputs), -1, len(self._layout_.targets), n_levels)
-        values = values * windows.scale[:, None, :, None] + windows.loc[:, None, :, None]
-        if n_levels > 1:
+        values = self._destandardized(outputs)
+        values = values * windows.scale[:, None, :, None] + windows.anchors[..., None]
+        if self._n_levels > 1:
             values = np.sort(values, axis=-1)
         return values
 
@@ -732,6 +848,59 @@ class RNNForecaster(BaseRNN):
             series_ids,
             indexes if pandas else None,
         )
+
+    def historical_forecasts(self, X, y=None, *, start=None, stride=1):
+        """Forecasts from many origins of X, each reading the full history before it.
+
+        From ``start`` on, every ``stride`` rows of every series is an origin.
+        Its forecast of the next ``horizon`` rows reads the ``lookback`` rows
+        up to it, as ``forecast(X up to the origin)`` does; origins with fewer
+        rows before them are skipped, so no window is shortened (unlike the
+        first rows of ``predict``). The model is not refitted.
+
+        Parameters
+        ----------
+        {X_table}
+        y : array-like, Series, DataFrame or None, default=None
+            The true targets of X's rows for a forecaster fitted with y
+            (required then); ignored otherwise.
+        start : int, float, time stamp or None, default=None
+            The first origin of every series: a position (negative counts
+            from the end), a fraction of its rows in [0, 1) (the origin at
+            ``int(start * n_rows)``) or a time stamp (the first row at or
+            after it; needs a datetime or period index). None: the first
+            row with ``lookback`` rows up to it.
+        stride : int, default=1
+            Rows between origins, counted from ``start``.
+
+        Returns
+        -------
+        forecasts : DataFrame
+            One row per series, origin and step (and target, in a
+            ``"target"`` column when there are several): the series id
+            (column named ``series_id``, or ``"series"``; 0 for one series),
+            ``"cutoff"`` (the origin's time stamp, or its position in its
+            series without a time index), ``"time"`` (the forecast row's),
+            ``"y"`` (the truth; NaN past X's end or where missing),
+            ``"forecast"`` (the point forecast) and, fitted with
+            ``quantiles``, one column per level (``"q0.1"``, ...).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import pandas as pd
+        >>> from sklearn_rnn import RNNForecaster
+        >>> index = pd.date_range("2000-01", periods=48, freq="MS")
+        >>> sales = pd.Series(np.sin(np.arange(48) / 2) + 5, index=index, name="sales")
+        >>> fc = RNNForecaster(lookback=12, horizon=3, hidden_size=4, max_iter=2,
+        ...                    random_state=0).fit(sales[:"2002-12"])
+        >>> backtest = fc.historical_forecasts(sales, start="2003-01", stride=3)
+        >>> backtest.columns.tolist()
+        ['series', 'cutoff', 'time', 'y', 'forecast']
+        >>> backtest["cutoff"].dt.strftime("%Y-%m").unique().tolist()
+        ['2003-01', '2003-04', '2003-07', '2003-10']
+        """
+        return historical_forecasts(self, X, y, start=start, stride=stride)
 
     def _future_covariates(self, X_future):
         """X_future validated against the future covariates; None without any."""

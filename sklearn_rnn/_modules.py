@@ -414,6 +414,10 @@ class SequenceNetwork(nn.Module):
     otherwise they are per sequence (the pooled representation). ``n_static``
     extra features per sample (e.g. covariates known over the forecast
     horizon) join the pooled representation in front of the head.
+    ``skip_window`` > 0 adds a linear map of the last ``skip_window``
+    (standardized) input steps to the outputs, beside the recurrent path: the
+    autoregressive "highway" of LSTNet (Lai et al., 2018); shorter sequences
+    read zeros before their first step. See :func:`fit_linear_skip`.
 
     ``seed`` (an int) draws the initial weights and the first dropout seeds
     from a generator of their own, leaving torch's global one untouched;
@@ -422,7 +426,7 @@ class SequenceNetwork(nn.Module):
 
     def __init__(
         self, n_features, n_outputs, dropout=0.0, n_static=0, step_outputs=False,
-        seed=None, **encoder_params,
+        seed=None, skip_window=0, **encoder_params,
     ):
         super().__init__()
         generator = None if seed is None else torch.Generator().manual_seed(seed)
@@ -432,6 +436,12 @@ class SequenceNetwork(nn.Module):
         self.step_outputs = step_outputs
         self.dropout = SeededDropout(dropout)
         self.head = _linear(self.encoder.output_size + n_static, n_outputs, generator)
+        self.skip_window = skip_window
+        self.skip = None
+        if skip_window:
+            self.skip = nn.Linear(skip_window * n_features, n_outputs)
+            nn.init.zeros_(self.skip.weight)
+            nn.init.zeros_(self.skip.bias)
         if generator is not None:
             self._seed_dropout(generator)
 
@@ -454,7 +464,26 @@ class SequenceNetwork(nn.Module):
         features = self.dropout(self.encode(X, lengths))
         if static is not None:
             features = torch.cat([features, static], dim=1)
-        return self.head(features)
+        outputs = self.head(features)
+        if self.skip is not None:
+            outputs = outputs + self.skip(self.skip_inputs(X, lengths))
+        return outputs
+
+    def skip_inputs(self, X, lengths):
+        """What the linear skip reads: the last ``skip_window`` standardized steps, flat."""
+        return last_steps(self.encoder._inputs(X), lengths, self.skip_window).flatten(1)
+
+
+def last_steps(X, lengths, window):
+    """The last ``window`` real steps of right-padded sequences, right-aligned.
+
+    Of shape (batch, window, features); zeros before the first step of
+    sequences shorter than ``window``.
+    """
+    lengths = torch.as_tensor(lengths, dtype=torch.long)
+    positions = torch.arange(window)[None, :] - (window - lengths)[:, None]
+    rows = X[torch.arange(len(X))[:, None], positions.clamp(min=0).to(X.device)]
+    return rows * (positions >= 0).to(device=X.device, dtype=X.dtype)[:, :, None]
 
 
 class PinballLoss(nn.Module):

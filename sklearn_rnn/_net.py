@@ -157,11 +157,29 @@ class SequenceNet(LeanEpochMixin, NeuralNet):
         if self.module_.step_outputs:
             # Per-step targets: every real step is a term of the loss, padding none.
             y_true, y_pred, weight = real_steps(X["lengths"], y_true, y_pred, weight)
+        missing = torch.isnan(y_true)
+        if missing.any():
+            return self._loss_of_known(y_pred, y_true, missing, weight)
         if weight is None:  # every sample has as many loss terms: their plain mean
             return self._mean_criterion()(y_pred, y_true)
         loss = self.criterion_(y_pred, y_true)
         per_sample = loss.reshape(len(loss), -1).mean(dim=1)
         return (per_sample * weight).sum() / weight.sum()
+
+
+    def _loss_of_known(self, y_pred, y_true, missing, weight):
+        """The loss without the terms of missing (NaN) targets, e.g. a forecaster's gaps.
+
+        Every known target counts once (times its sample's weight); a sample
+        without any known target counts for nothing.
+        """
+        loss = self.criterion_(y_pred, torch.where(missing, torch.zeros_like(y_true), y_true))
+        loss = loss.reshape(len(loss), -1)
+        known = (~missing).reshape(len(missing), -1)
+        known = known.repeat_interleave(loss.shape[1] // known.shape[1], dim=1).to(loss.dtype)
+        if weight is not None:
+            known = known * weight.reshape(-1, 1)
+        return (loss * known).sum() / known.sum().clamp(min=1e-12)
 
 
 def module_inputs(inputs, device):

@@ -42,15 +42,22 @@ class TargetScaler:
     """Standardize regression targets of shape (n_samples, n_outputs) and back.
 
     Statistics are computed on targets divided by their largest magnitude, so
-    that values near the float64 limit do not overflow when squared.
+    that values near the float64 limit do not overflow when squared. NaN
+    (a missing target) is left out of them and stays NaN; a column without
+    any value gets mean 0 and scale 1.
     """
 
     def __init__(self, targets):
-        magnitude = np.abs(targets).max(axis=0)
+        known = ~np.isnan(targets)
+        values = np.where(known, targets, 0.0)
+        magnitude = np.abs(values).max(axis=0)
         magnitude = np.where(magnitude > 0, magnitude, 1.0)
-        unit = targets / magnitude
-        self.mean = unit.mean(axis=0) * magnitude
-        self.scale = nonzero_scale(unit.std(axis=0) * magnitude, self.mean)
+        unit = values / magnitude
+        counts = np.maximum(known.sum(axis=0), 1)
+        mean = unit.sum(axis=0) / counts
+        spread = np.sqrt((((unit - mean) * known) ** 2).sum(axis=0) / counts)
+        self.mean = mean * magnitude
+        self.scale = nonzero_scale(spread * magnitude, self.mean)
         if not (np.all(np.isfinite(self.mean)) and np.all(np.isfinite(self.scale))):
             raise ValueError(
                 "Input y has values too large to standardize in float64; rescale y first."

@@ -11,6 +11,7 @@ give alone, and a fit leaves the caller's global random state as it was.
 
 import numpy as np
 import torch
+from sklearn.linear_model import Ridge
 from sklearn.model_selection import train_test_split
 from skorch.helper import predefined_split
 
@@ -101,3 +102,27 @@ def predict_outputs(net, dataset, *, encode=False):
     restored = np.empty_like(result)
     restored[positions] = result
     return restored
+
+
+def fit_linear_skip(module, data, alpha=1.0):
+    """Start a network's linear skip at the ridge regression of the targets on its inputs.
+
+    The recurrent path then learns what the linear autoregression leaves
+    (its head starts near zero), which keeps small training sets from
+    pulling the forecast away from the linear fit before the network has
+    found structure beyond it. Targets and inputs are in the network's own
+    (standardized) units; ``alpha`` is ridge's penalty on that scale.
+    """
+    with torch.no_grad():
+        device = module.skip.weight.device
+        values = data.values.to(device=device, dtype=torch.float32)
+        inputs = module.skip_inputs(values, data.lengths).double().cpu().numpy()
+        targets = data.y.double().numpy().reshape(len(inputs), -1)
+        targets = np.nan_to_num(targets)  # a missing target starts at its mean; training masks it
+        ridge = Ridge(alpha=alpha).fit(inputs, targets)
+        # Several outputs per target (quantile levels, adjacent) all start at its fit.
+        repeats = module.skip.out_features // targets.shape[1]
+        weight = np.repeat(ridge.coef_, repeats, axis=0)
+        bias = np.repeat(ridge.intercept_, repeats)
+        module.skip.weight.copy_(torch.as_tensor(weight, dtype=torch.float32))
+        module.skip.bias.copy_(torch.as_tensor(bias, dtype=torch.float32))

@@ -101,11 +101,6 @@ def test_gaps_fill_inserts_nan_rows_and_predict_keeps_the_rows_of_x():
     assert fc.predict(table).shape == (78, 2)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the window builder does not mask NaN rows yet (issue 14 item 1, lead's part): "
-    "training on inserted rows fails in the target scaler",
-)
 def test_gaps_fill_trains_around_the_inserted_rows():
     table = stores().drop(index=[50, 51])
     fc = RNNForecaster(series_id="store", time="date", gaps="fill", lookback=7, horizon=2, **TINY)
