@@ -122,7 +122,7 @@ def fit_linear_skip(module, data, alpha=1.0):
         ridge = Ridge(alpha=alpha).fit(inputs, targets)
         # Several outputs per target (quantile levels, adjacent) all start at its fit.
         repeats = module.skip.out_features // targets.shape[1]
-        weight = np.repeat(ridge.coef_, repeats, axis=0)
-        bias = np.repeat(ridge.intercept_, repeats)
+        weight = np.repeat(np.atleast_2d(ridge.coef_), repeats, axis=0)
+        bias = np.repeat(np.atleast_1d(ridge.intercept_), repeats)
         module.skip.weight.copy_(torch.as_tensor(weight, dtype=torch.float32))
         module.skip.bias.copy_(torch.as_tensor(bias, dtype=torch.float32))
