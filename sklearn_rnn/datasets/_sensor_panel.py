@@ -165,10 +165,10 @@ def _reading_seconds(rng, n_readings):
 
 
 def _readings(rng, hours, faulty, noise):
-    """Noise-free signal plus noise, shape (n_readings, 5), at ``hours`` from the first."""
-    values = rng.normal(scale=LEVEL_SPREAD, size=len(CHANNELS)) + _noise(
-        rng, (len(hours), len(CHANNELS)), noise
-    )
+    """The readings of the five channels, shape (n_readings, 5), at ``hours`` from the first:
+    the entity's levels, the daily cycle, the fault (if any) and noise."""
+    levels = rng.normal(scale=LEVEL_SPREAD, size=len(CHANNELS))
+    values = levels + _noise(rng, (len(hours), len(CHANNELS)), noise)
     daily = np.sin(2 * np.pi * hours / 24.0 + rng.uniform(0, 2 * np.pi))
     values[:, 0] += daily
     values[:, 2] += 0.5 * daily
