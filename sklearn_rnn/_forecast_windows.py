@@ -218,7 +218,13 @@ class WindowBuilder:
         targets_at = self.layout.targets
         loc = np.zeros((n_windows, len(targets_at)))
         scale = np.ones((n_windows, len(targets_at)))
-        if self.normalize != "global":
+        if self.normalize == "mean":  # a log link: scaled by the window's mean, not centred
+            targets = windows[:, :, targets_at]
+            valid = known[:, :, targets_at]
+            mean = (targets * valid).sum(axis=1) / np.maximum(valid.sum(axis=1), 1)
+            scale = np.where(mean > 0, mean, 1.0)
+            windows[:, :, targets_at] = targets / scale[:, None, :] * in_length
+        elif self.normalize != "global":
             targets = windows[:, :, targets_at]
             valid = known[:, :, targets_at]
             counts = np.maximum(valid.sum(axis=1), 1)

@@ -23,6 +23,7 @@ from ._docstrings import fill_doc
 from ._forecast_columns import ColumnLayout, StaticCovariates
 from ._forecast_result import ForecastResult
 from ._forecast_windows import WindowBuilder
+from ._losses import LOSSES
 from ._sequences import SequenceDataset, Sequences
 from ._statistics import TargetScaler, point_quantile
 from ._tables import check_table, fill_gaps, with_targets
@@ -133,6 +134,20 @@ class RNNForecaster(BaseRNN):
         autoregression leaves. Small training sets then stay close to the
         linear fit instead of overfitting it.
 
+    loss : {"squared_error", "absolute_error", "huber", "poisson"}, \
+            default="squared_error"
+        The training loss of point forecasts, as ``RNNRegressor``'s:
+        "absolute_error" and "huber" (``epsilon``, in units of the
+        standardized corrections) for series with outliers; "poisson" (half
+        the Poisson deviance with a log link) for counts: targets must be
+        non-negative, every window is divided by its mean (not centred, no
+        seasonal naive anchor; a window of zeros by 1) and the network
+        forecasts the logarithm of the rate. With ``quantiles`` the pinball
+        loss trains instead and ``loss`` must stay "squared_error".
+
+    epsilon : float, default=1.35
+        The threshold of ``loss="huber"``.
+
     quantiles : list of float or None, default=None
         Quantile levels in (0, 1) to forecast with the pinball loss, e.g.
         ``[0.1, 0.5, 0.9]``; ``predict_quantiles`` and
@@ -198,6 +213,8 @@ class RNNForecaster(BaseRNN):
         "season_length": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
         "autoregressive": ["boolean"],
         "quantiles": ["array-like", None],
+        "loss": [StrOptions(set(LOSSES))],
+        "epsilon": [Interval(Real, 0, None, closed="neither")],
     }
 
     _score_name = "r2"
@@ -213,6 +230,8 @@ class RNNForecaster(BaseRNN):
         "normalize",
         "season_length",
         "autoregressive",
+        "loss",
+        "epsilon",
     )
     _documented_defaults = {"bidirectional": "False"}
 
@@ -233,6 +252,8 @@ class RNNForecaster(BaseRNN):
         normalize="seasonal_naive",
         season_length="auto",
         autoregressive=True,
+        loss="squared_error",
+        epsilon=1.35,
         quantiles=None,
         cell="gru",
         hidden_size=64,
@@ -297,6 +318,8 @@ class RNNForecaster(BaseRNN):
         self.normalize = normalize
         self.season_length = season_length
         self.autoregressive = autoregressive
+        self.loss = loss
+        self.epsilon = epsilon
         self.quantiles = quantiles
 
     # Fitting -------------------------------------------------------------------
@@ -355,10 +378,17 @@ class RNNForecaster(BaseRNN):
 
     @property
     def _criterion(self):
-        return "mse" if self.quantiles is None else "pinball"
+        return LOSSES[self.loss].criterion if self.quantiles is None else "pinball"
 
     def _criterion_params(self):
-        return {} if self.quantiles is None else {"quantiles": list(self._quantiles_)}
+        if self.quantiles is not None:
+            return {"quantiles": list(self._quantiles_)}
+        return {"delta": self.epsilon} if self.loss == "huber" else {}
+
+    @property
+    def _loss(self):
+        """The point loss (frozen once fitted: predict checks it has not changed)."""
+        return LOSSES[self.loss]
 
     def _training_data(self, X, y, first_fit):
         static = self.__dict__.pop("_static_table", None)
@@ -498,7 +528,7 @@ class RNNForecaster(BaseRNN):
     def _destandardized(self, outputs):
         """Network outputs in window-normalized units: (n, steps, n_targets, n_levels)."""
         n_levels = self._n_levels
-        outputs = outputs.reshape(len(outputs), -1, n_levels)
+        outputs = self._loss.decode(outputs.reshape(len(outputs), -1, n_levels))
         values = (
             outputs * self._target_scaler_.scale[None, :, None]
             + self._target_scaler_.mean[None, :, None]
@@ -529,7 +559,8 @@ class RNNForecaster(BaseRNN):
 
     def _encode_targets(self, y, *, first_fit, classes=None):
         if first_fit:
-            self._target_scaler_ = TargetScaler(y)
+            scaling = LOSSES[self.loss] if self.loss == "poisson" else LOSSES["squared_error"]
+            self._target_scaler_ = scaling.target_scaler(y)
         return self._target_scaler_.transform(y), y.shape[1] * self._n_levels
 
     def _checked_table(self, X, *, reset, y=None):
@@ -558,6 +589,7 @@ class RNNForecaster(BaseRNN):
                 reads_targets=y is None,
             )
             self._quantiles_ = self._check_quantiles()
+            self._check_loss(table)
             self.target_names_ = self._layout_.target_names
             self.freq_ = frequency_name(common_frequency(table, self.freq))
             self.season_length_ = (
@@ -588,6 +620,17 @@ class RNNForecaster(BaseRNN):
         """Whether NaN may stand anywhere in the tables (``missing="mask"``)."""
         return self.missing == "mask"
 
+    def _check_loss(self, table):
+        """Raise for a loss that cannot train on the table (or with quantiles)."""
+        if self.loss != "squared_error" and self.quantiles is not None:
+            raise ValueError(
+                f"quantiles are trained with the pinball loss, so loss={self.loss!r} cannot "
+                "apply; leave loss='squared_error' with quantiles."
+            )
+        if LOSSES[self.loss].non_negative:
+            targets = table.values[:, self._layout_.targets]
+            LOSSES[self.loss].check_targets(targets[~np.isnan(targets)])
+
     def _check_quantiles(self):
         if self.quantiles is None:
             return None
@@ -604,14 +647,13 @@ class RNNForecaster(BaseRNN):
         return 1 if self._quantiles_ is None else len(self._quantiles_)
 
     def _window_builder(self):
-        # Fitted with y, the windows hold no target values to normalize by.
         reads_targets = self._layout_.reads_targets
         return WindowBuilder(
             self._layout_,
             lookback=self.lookback,
             horizon=self.horizon,
             strategy=self.strategy,
-            normalize=self.normalize if reads_targets else "global",
+            normalize=self._window_normalization(reads_targets),
             season=self.season_length_,
             indicated=self.__dict__.get("_indicated_", ()),
         )
@@ -619,8 +661,15 @@ class RNNForecaster(BaseRNN):
     def _extra_module_params(self):
         return {"skip_window": self.lookback} if self.autoregressive else {}
 
+    def _window_normalization(self, reads_targets):
+        if not reads_targets:  # fitted with y, the windows hold no target values
+            return "global"
+        return "mean" if self._loss.link == "log" else self.normalize
+
     def _prepare_training(self, train_data):
-        if self.autoregressive:
+        # Under a log link the outputs are no linear function of the targets: the
+        # skip then starts at zero like the head.
+        if self.autoregressive and self._loss.link == "identity":
             fit_linear_skip(self.net_.module_, train_data)
 
     def _scaled_covariates(self, covariates):

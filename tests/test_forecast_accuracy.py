@@ -257,3 +257,44 @@ def test_missing_values_need_missing_mask_and_the_error_says_so():
     series[7] = np.inf
     with pytest.raises(ValueError, match="infinity"):
         RNNForecaster(lookback=12, horizon=2, missing="mask", **FAST).fit(series)
+
+
+# Losses -----------------------------------------------------------------------------------
+
+
+def counts(n_rows=200, seed=0):
+    rng = np.random.RandomState(seed)
+    rate = 3 + 2 * np.sin(2 * np.pi * np.arange(n_rows) / 7)
+    index = pd.date_range("2020-01-01", periods=n_rows, freq="D")
+    return pd.Series(rng.poisson(rate).astype(float), index=index), rate
+
+
+@pytest.mark.parametrize(
+    "loss, criterion",
+    [("absolute_error", "L1Loss"), ("huber", "HuberLoss"), ("poisson", "PoissonLoss")],
+)
+def test_forecaster_trains_with_each_loss(loss, criterion):
+    series, _ = counts()
+    fc = RNNForecaster(lookback=14, horizon=3, loss=loss, **FAST).fit(series)
+    assert type(fc.net_.criterion_).__name__ == criterion
+    assert np.isfinite(fc.forecast().to_numpy()).all()
+
+
+def test_poisson_forecasts_are_positive_rates_of_counts():
+    series, rate = counts(300)
+    fc = RNNForecaster(
+        lookback=14, horizon=7, loss="poisson", hidden_size=16, max_iter=30, random_state=0
+    ).fit(series[:240])
+    forecasts = fc.predict(series)[239:-7]
+    assert forecasts.min() > 0
+    truth_rate = np.stack([rate[240 + k : 294 + k] for k in range(7)], axis=1)
+    assert np.mean(np.abs(forecasts - truth_rate)) < 1.2  # the counts' noise is about 1.4
+    with pytest.raises(ValueError, match="loss='poisson' requires non-negative y"):
+        RNNForecaster(loss="poisson", **FAST).fit(-series)
+
+
+def test_loss_and_quantiles_do_not_mix():
+    series, _ = counts()
+    fc = RNNForecaster(lookback=14, loss="huber", quantiles=[0.1, 0.9], **FAST)
+    with pytest.raises(ValueError, match="pinball loss"):
+        fc.fit(series)
