@@ -644,7 +644,8 @@ def airline_section(report, args, cache):
     )
     for name, error in baselines.items():
         report(f"| {name} | {error:.1f} | {error / naive:.3f} | — |")
-    for name, error, ratio, fit in QUOTED_PEERS:
+    quoted = QUOTED_PEERS if args.mode == "test" else []  # measured on the test span only
+    for name, error, ratio, fit in quoted:
         report(f"| {name} ({QUOTE_SOURCE}) | {error:.1f} | {ratio:.2f} | {fit:.1f} |")
     report()
     airline_quantiles(report, args, y, positions, truth, errors)
