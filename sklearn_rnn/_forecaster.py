@@ -177,6 +177,13 @@ class RNNForecaster(BaseRNN):
 
     Notes
     -----
+    A forecaster validates on its latest windows whatever its size:
+    ``early_stopping="auto"`` holds out the last ``validation_fraction`` of
+    every series' windows (after leaving out the ``horizon - 1`` windows
+    before them, whose targets they forecast), stops when their loss stops
+    improving and keeps the best epoch's weights; where no training window
+    would be left it trains on all of them.
+
     ``predict(X)`` is a rolling-origin backtest in one call: for every row
     ``t`` of ``X``, the forecast of rows ``t+1 .. t+horizon`` made from the
     rows up to ``t`` (fewer than ``lookback`` at the start of ``X``).
@@ -488,25 +495,35 @@ class RNNForecaster(BaseRNN):
         )
         return table.select([s for s, _ in segments if s not in {k for k, _ in short}])
 
-    def _split(self, dataset, y_encoded, incremental):
-        """Training and early-stopping windows; with quantiles, calibration windows too.
+    def _uses_early_stopping(self, n_samples):
+        """``early_stopping="auto"`` is on for a forecaster, whatever the data's size."""
+        return self.early_stopping == "auto" or bool(self.early_stopping)
 
-        Quantile forecasts are calibrated on the latest windows of every series
-        (see ``_calibration``), which are then kept out of training even
-        without early stopping (they also serve it when it is on).
+    def _split(self, dataset, y_encoded, incremental):
+        """Training windows, and the latest ones of every series held out.
+
+        The held-out windows serve early stopping and, with quantiles, the
+        calibration of the bands (see ``_calibration``); quantiles hold them
+        out even without early stopping. When no training window would be
+        left, ``early_stopping="auto"`` trains on every window instead.
         """
-        train_data, valid_data = super()._split(dataset, y_encoded, incremental)
         self._calibration_data = None
-        if self._quantiles_ is None or incremental:
-            return train_data, valid_data
-        if valid_data is None:
-            train_idx, held_out = self._validation_indices(len(dataset), y_encoded)
-            if len(train_idx) == 0:
-                return train_data, None
-            train_data, self._calibration_data = dataset.subset(train_idx), dataset.subset(held_out)
-        else:
+        stopping = self._uses_early_stopping(len(dataset))
+        if incremental or not (stopping or self._quantiles_ is not None):
+            return dataset, None
+        train_idx, held_out = self._validation_indices(len(dataset), y_encoded)
+        if len(train_idx) == 0:
+            if self.early_stopping is True:
+                raise ValueError(
+                    f"early_stopping=True holds out the latest windows of every series, but "
+                    f"the {len(dataset)} training window(s) leave none to train on; set "
+                    "early_stopping=False or give longer series."
+                )
+            return dataset, None
+        train_data, valid_data = dataset.subset(train_idx), dataset.subset(held_out)
+        if self._quantiles_ is not None:
             self._calibration_data = valid_data
-        return train_data, valid_data
+        return train_data, valid_data if stopping else None
 
     def _after_training(self, incremental):
         """Calibrate the quantile levels on the held-out windows (first fit only)."""
