@@ -39,9 +39,11 @@ class RNNForecaster(BaseRNN):
     Rows of ``X`` are time steps. From the last ``lookback`` rows, the network
     forecasts the ``target`` columns ``horizon`` steps ahead; the other
     columns are covariates. ``fit(X)`` needs no ``y`` (as unsupervised
-    estimators), so that ``GridSearchCV(RNNForecaster(...), grid,
-    cv=TimeSeriesSplit()).fit(X)`` is a backtest; ``fit(X, y)`` forecasts
-    ``y`` from the covariates in X.
+    estimators); ``GridSearchCV(RNNForecaster(...), grid,
+    cv=PanelTimeSplit(...), scoring=get_forecast_scorer("mase")).fit(X)``
+    is a backtest (see :mod:`sklearn_rnn.model_selection` and
+    :mod:`sklearn_rnn.metrics`); ``fit(X, y)`` forecasts ``y`` from the
+    covariates in X.
 
     Parameters
     ----------
