@@ -6,7 +6,7 @@ PIP := $(BIN)/python -m pip
 STAMP := $(VENV)/.installed
 DOCS_STAMP := $(VENV)/.installed-docs
 
-.PHONY: demo test test-fast test-oldest lint docs dist bench-speed bench-defaults bench-airline bench-forecast bench-threads clean
+.PHONY: demo test test-fast test-oldest lint docs dist bench-speed bench-defaults bench-forecast bench-threads clean
 
 $(STAMP): pyproject.toml constraints-cpu.txt
 	$(PYTHON) -m venv $(VENV)
@@ -82,11 +82,6 @@ bench-speed: $(STAMP)
 bench-defaults: $(STAMP)
 	$(BIN)/python benchmarks/bench_defaults.py --out $(BENCH_PAGE) $(ARGS)
 
-# Forecasts on the airline series against statsmodels baselines, about a minute.
-bench-airline: $(STAMP)
-	$(PIP) install --quiet -c constraints-cpu.txt -e ".[bench]"
-	OMP_NUM_THREADS=1 $(BIN)/python benchmarks/bench_airline.py --out $(BENCH_PAGE) $(ARGS)
-
 # Issue 15's accuracy table: airline and real series against seasonal naive, ETS and ARIMA,
 # in .venv-bench (statsforecast, statsmodels and aeon pull pandas<3.1, so they stay out of
 # .venv); about 10 minutes on one thread, the baselines cached in .venv-bench. Written into
@@ -105,6 +100,8 @@ $(BENCH_STAMP): pyproject.toml constraints-cpu.txt benchmarks/requirements-forec
 
 bench-forecast: $(BENCH_STAMP)
 	OMP_NUM_THREADS=1 $(BENCH_VENV)/bin/python benchmarks/bench_forecast.py \
+		--out docs/forecasting.md --cache $(BENCH_VENV)/forecast-baselines.json $(ARGS)
+	OMP_NUM_THREADS=1 $(BENCH_VENV)/bin/python benchmarks/bench_forecast.py --mode validation \
 		--out docs/forecasting.md --cache $(BENCH_VENV)/forecast-baselines.json $(ARGS)
 
 # Threads per fit and GridSearchCV(n_jobs=...) wall time, about 5 minutes; OMP_NUM_THREADS

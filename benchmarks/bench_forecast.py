@@ -94,10 +94,15 @@ QUOTE_SOURCE = "quoted from issue 15, measured on this VM with neuralforecast 3.
 
 
 class ForecastReport(Report):
-    """The shared report, written between this benchmark's own markers."""
+    """The shared report, written between this benchmark's own markers (one pair per mode)."""
+
+    def __init__(self, name, mode):
+        super().__init__(name)
+        self.mode = mode
 
     def markers(self):
-        return ("<!-- bench-forecast:start -->", "<!-- bench-forecast:end -->")
+        tag = "bench-forecast" if self.mode == "test" else f"bench-forecast-{self.mode}"
+        return (f"<!-- {tag}:start -->", f"<!-- {tag}:end -->")
 
 
 # Protocol ---------------------------------------------------------------------------
@@ -312,12 +317,26 @@ def fit_forecaster(parameters, data, label):
     return forecaster, seconds
 
 
-def long_table(series, lengths=None):
-    """One long DataFrame ('series', 'y'), each series cut to ``lengths[name]`` rows."""
-    parts = [
-        pd.DataFrame({"series": name, "y": values[: (lengths or {}).get(name)]})
-        for name, values in series.items()
-    ]
+# The forecaster reads a series' frequency from its time stamps, as a user's table gives
+# it; the real dates do not matter here (the panels' series start at different times), so
+# every series gets stamps of its dataset's frequency from a common start.
+PANDAS_FREQUENCIES = {"yearly": "YS", "quarterly": "QS", "monthly": "MS", "weekly": "W-SUN"}
+
+
+def stamps(n, freq):
+    return pd.date_range("1800-01-05", periods=n, freq=PANDAS_FREQUENCIES[freq])
+
+
+def dated(values, freq):
+    return pd.Series(values, index=stamps(len(values), freq))
+
+
+def long_table(series, freq, lengths=None):
+    """One long DataFrame ('series', 'time', 'y'), each series cut to ``lengths[name]`` rows."""
+    parts = []
+    for name, values in series.items():
+        values = values[: (lengths or {}).get(name)]
+        parts.append(pd.DataFrame({"series": name, "time": stamps(len(values), freq), "y": values}))
     return pd.concat(parts, ignore_index=True)
 
 
@@ -327,11 +346,13 @@ def rnn_forecasts(split, params, seed, max_iter):
     fit_lengths = {name: split.fit_length(values) for name, values in split.series.items()}
     panel = len(split.series) > 1
     if panel:
-        base["series_id"] = "series"
-        train, full = long_table(split.series, fit_lengths), long_table(split.series)
+        base["series_id"], base["time"] = "series", "time"
+        train = long_table(split.series, split.freq, fit_lengths)
+        full = long_table(split.series, split.freq)
     else:
         (values,) = split.series.values()
-        train, full = pd.Series(values[: split.fit_length(values)]), pd.Series(values)
+        full = dated(values, split.freq)
+        train = full.iloc[: split.fit_length(values)]
     parameters = rnn_parameters(base, params, seed, max_iter)
     forecaster, seconds = fit_forecaster(parameters, train, f"{split.name} seed={seed}")
     rows = np.asarray(forecaster.predict(full))
@@ -588,8 +609,8 @@ def airline_baselines(y, positions, mode, cache):
 
 def airline_rnn(y, positions, parameters, label, quantiles=False):
     """(forecasts or quantile bands at the origins, fit CPU s) of one fit on the train span."""
-    series = pd.Series(y)
-    forecaster, seconds = fit_forecaster(parameters, series[: len(y) - AIRLINE_TEST], label)
+    series = dated(y, "monthly")
+    forecaster, seconds = fit_forecaster(parameters, series.iloc[: len(y) - AIRLINE_TEST], label)
     if quantiles:
         return np.asarray(forecaster.predict_quantiles(series))[positions], seconds
     return np.asarray(forecaster.predict(series))[positions], seconds
@@ -698,7 +719,7 @@ def airline_long_horizon(report, args, y, cache):
     for seed in args.seeds:
         parameters = rnn_parameters(base, args.rnn_params, seed, args.max_iter)
         forecaster, fit_seconds = fit_forecaster(
-            parameters, pd.Series(history), f"airline 36 steps seed={seed}"
+            parameters, dated(history, "monthly"), f"airline 36 steps seed={seed}"
         )
         errors.append(mae(truth, np.asarray(forecaster.forecast()).ravel()))
         seconds.append(fit_seconds)
@@ -784,7 +805,7 @@ def check_page(path, markers):
 
 def main(argv=None):
     args = parse_args(argv)
-    report = ForecastReport("bench_forecast.py")
+    report = ForecastReport("bench_forecast.py", args.mode)
     check_page(args.out, report.markers())
     start = time.perf_counter()
     report("# Forecast accuracy: RNNForecaster against statistical models")

@@ -183,8 +183,9 @@ class RNNForecaster(BaseRNN):
     ``early_stopping="auto"`` holds out the last ``validation_fraction`` of
     every series' windows (after leaving out the ``horizon - 1`` windows
     before them, whose targets they forecast), stops when their loss stops
-    improving and keeps the best epoch's weights; where no training window
-    would be left it trains on all of them.
+    improving and keeps the best epoch's weights. Where fewer than half of
+    the windows would be left to train on (short series, long horizons), it
+    trains ``max_iter`` epochs on all of them instead.
 
     ``predict(X)`` is a rolling-origin backtest in one call: for every row
     ``t`` of ``X``, the forecast of rows ``t+1 .. t+horizon`` made from the
@@ -506,14 +507,21 @@ class RNNForecaster(BaseRNN):
 
         The held-out windows serve early stopping and, with quantiles, the
         calibration of the bands (see ``_calibration``); quantiles hold them
-        out even without early stopping. When no training window would be
-        left, ``early_stopping="auto"`` trains on every window instead.
+        out even without early stopping. When fewer than half of the windows
+        would be left to train on, ``early_stopping="auto"`` does not stop early.
         """
         self._calibration_data = None
         stopping = self._uses_early_stopping(len(dataset))
         if incremental or not (stopping or self._quantiles_ is not None):
             return dataset, None
         train_idx, held_out = self._validation_indices(len(dataset), y_encoded)
+        if self.early_stopping == "auto" and len(train_idx) < len(dataset) / 2:
+            # Short series and long horizons: the held-out and purged windows would take
+            # most of the data; early stopping is then not worth it (quantiles still hold
+            # the windows out, for calibration).
+            stopping = False
+            if self._quantiles_ is None:
+                return dataset, None
         if len(train_idx) == 0:
             if self.early_stopping is True:
                 raise ValueError(
