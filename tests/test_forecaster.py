@@ -72,7 +72,7 @@ def test_forecast_from_arrays_is_an_array():
 def test_a_missing_day_is_found_at_fit():
     days = pd.date_range("2020-01-01", periods=41, freq="D")
     series = pd.Series(np.arange(40.0), index=days.delete(38))
-    with pytest.raises(ValueError, match="misses 1 time stamp.*2020-02-08.*gaps='fill'"):
+    with pytest.raises(ValueError, match=r"misses 1 time stamp.*2020-02-08.*gaps='fill'"):
         RNNForecaster(lookback=5, horizon=2, **FAST).fit(series)
 
 
