@@ -6,7 +6,7 @@ PIP := $(BIN)/python -m pip
 STAMP := $(VENV)/.installed
 DOCS_STAMP := $(VENV)/.installed-docs
 
-.PHONY: demo test test-fast test-oldest lint docs dist bench-speed bench-defaults bench-forecast bench-threads clean
+.PHONY: demo test test-fast test-oldest lint docs dist bench-speed bench-defaults bench-forecast bench-forecast-levers bench-threads clean
 
 $(STAMP): pyproject.toml constraints-cpu.txt
 	$(PYTHON) -m venv $(VENV)
@@ -103,6 +103,12 @@ bench-forecast: $(BENCH_STAMP)
 		--out docs/forecasting.md --cache $(BENCH_VENV)/forecast-baselines.json $(ARGS)
 	OMP_NUM_THREADS=1 $(BENCH_VENV)/bin/python benchmarks/bench_forecast.py --mode validation \
 		--out docs/forecasting.md --cache $(BENCH_VENV)/forecast-baselines.json $(ARGS)
+
+# Each accuracy lever of the forecaster switched off on its own (validation mode), about 15
+# minutes on one thread; written into docs/forecasting.md.
+bench-forecast-levers: $(BENCH_STAMP)
+	OMP_NUM_THREADS=1 $(BENCH_VENV)/bin/python benchmarks/bench_forecast_levers.py \
+		--out docs/forecasting.md $(ARGS)
 
 # Threads per fit and GridSearchCV(n_jobs=...) wall time, about 5 minutes; OMP_NUM_THREADS
 # unset, since joblib passes it on to its workers.
