@@ -219,13 +219,24 @@ def _pad_ragged(items, estimator_name, input_name):
             raise ValueError(
                 f"All sequences in {input_name} must have the same number of "
                 f"features per time step: sequence 0 has {n_features} and sequence "
-                f"{index} has {seq.shape[1]}."
+                f"{index} has {seq.shape[1]}.{_channels_first_hint(steps, input_name)}"
             )
     lengths = np.array([len(seq) for seq in steps], dtype=np.int64)
     values = np.zeros((len(steps), lengths.max(), n_features), dtype=np.float32)
     for row, seq in enumerate(steps):
         values[row, : len(seq)] = seq
     return Sequences(values, lengths, _shared_column_names(items), univariate)
+
+
+def _channels_first_hint(steps, input_name):
+    """How to transpose sequences of equal steps and unequal features: the layout of
+    aeon and sktime, (n_channels, n_timesteps) per sequence."""
+    if len({len(seq) for seq in steps}) > 1:
+        return ""
+    return (
+        f" Every sequence has {len(steps[0])} time steps: if each is (n_channels, "
+        f"n_timesteps), as aeon and sktime hold them, pass [x.T for x in {input_name}]."
+    )
 
 
 def _shared_column_names(items):
@@ -400,6 +411,61 @@ def _all_dates(columns):
     except (ValueError, TypeError):
         return False
     return True
+
+
+# A 3-D array is read as (n_samples, n_timesteps, n_features). aeon and sktime hold panels
+# as (n_samples, n_channels, n_timesteps): read that way, a few "time steps" carry hundreds
+# of "features" that follow one another like the steps of a series. The rule needs all
+# three signs: at most 64 steps as read, at least 4 times as many features and at least 16,
+# and features that depend on their neighbour (|lag-1 autocorrelation| >= 0.1 along the
+# last axis, pooled over the first 256 samples; unordered features, such as embeddings,
+# give about 0). So it never fires on data with more time steps than features.
+CHANNELS_FIRST_MAX_CHANNELS = 64
+CHANNELS_FIRST_MIN_RATIO = 4
+CHANNELS_FIRST_MIN_STEPS = 16
+CHANNELS_FIRST_MIN_AUTOCORRELATION = 0.1
+CHANNELS_FIRST_SAMPLES = 256
+
+
+def warn_if_channels_first(X, estimator_name):
+    """Warn when a 3-D array looks like aeon/sktime's ``(n_samples, n_channels, n_timesteps)``.
+
+    The estimators read ``(n_samples, n_timesteps, n_features)``; an array in the other
+    layout would be read with time and channels swapped, silently. The rule is in the
+    comment above ``CHANNELS_FIRST_MAX_CHANNELS``.
+    """
+    if not _looks_channels_first(X):
+        return
+    n_samples, n_channels, n_timesteps = X.shape
+    warn(
+        f"X has shape {X.shape}, which {estimator_name} reads as (n_samples, n_timesteps, "
+        f"n_features): {n_samples} sequences of {n_channels} time step(s) with {n_timesteps} "
+        "features each. Its last axis changes like a time series, so X is probably in the "
+        "(n_samples, n_channels, n_timesteps) layout of aeon and sktime: pass "
+        "X.transpose(0, 2, 1) (for a list of such arrays: [x.T for x in X])."
+    )
+
+
+def _looks_channels_first(X):
+    """Whether X is a numeric 3-D array with all three signs of the channels-first layout."""
+    if not isinstance(X, np.ndarray) or X.ndim != 3 or X.dtype.kind not in "fiu":
+        return False
+    n_steps, n_features = X.shape[1:]
+    short = n_steps <= CHANNELS_FIRST_MAX_CHANNELS
+    wide = n_features >= max(CHANNELS_FIRST_MIN_RATIO * n_steps, CHANNELS_FIRST_MIN_STEPS)
+    if not (short and wide):
+        return False
+    autocorrelation = _lag_one_autocorrelation(X[:CHANNELS_FIRST_SAMPLES])
+    return abs(autocorrelation) >= CHANNELS_FIRST_MIN_AUTOCORRELATION
+
+
+def _lag_one_autocorrelation(X):
+    """Lag-1 autocorrelation along the last axis, pooled over all rows; non-finite as 0."""
+    rows = X.reshape(-1, X.shape[-1]).astype(np.float64)
+    rows = np.where(np.isfinite(rows), rows, 0.0)
+    rows -= rows.mean(axis=1, keepdims=True)
+    energy = np.square(rows).sum()
+    return float((rows[:, :-1] * rows[:, 1:]).sum() / energy) if energy > 0 else 0.0
 
 
 class SequenceDataset(torch.utils.data.Dataset):
