@@ -25,6 +25,7 @@ from ._sequences import (
     restore_steps,
     token_vocabulary_size,
     validate_sequence_features,
+    warn_if_channels_first,
     warn_if_feature_table,
 )
 from ._statistics import step_statistics
@@ -502,6 +503,7 @@ class BaseSequenceRNN(BaseRNN):
         if first_fit:
             name = type(self).__name__
             warn_if_feature_table(X, name)
+            warn_if_channels_first(X, name)
             self._resolve_embedding(token_vocabulary_size(X), name)
         return super()._validated_sequences(X, first_fit=first_fit)
 
