@@ -68,6 +68,17 @@ class Report:
     def markers(self):
         return (f"<!-- {self.name} output: begin -->", f"<!-- {self.name} output: end -->")
 
+    def check_page(self, path):
+        """Refuse to overwrite an existing page that lacks this report's markers."""
+        if path and Path(path).is_file():
+            page = Path(path).read_text()
+            missing = [marker for marker in self.markers() if marker not in page]
+            if missing:
+                raise SystemExit(
+                    f"{path} has no {' / '.join(missing)}: add the markers where the "
+                    "report belongs, or pass another --out."
+                )
+
     def save(self, path):
         """Write the report to ``path``, or into its section of ``path`` (see module doc)."""
         if not path:

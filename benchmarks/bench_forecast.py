@@ -791,22 +791,10 @@ def parse_args(argv=None):
     return args
 
 
-def check_page(path, markers):
-    """Refuse to overwrite an existing page that lacks this benchmark's markers."""
-    if path and Path(path).is_file():
-        page = Path(path).read_text()
-        missing = [marker for marker in markers if marker not in page]
-        if missing:
-            raise SystemExit(
-                f"{path} has no {' / '.join(missing)}: add the markers where the "
-                "report belongs, or pass another --out."
-            )
-
-
 def main(argv=None):
     args = parse_args(argv)
     report = ForecastReport("bench_forecast.py", args.mode)
-    check_page(args.out, report.markers())
+    report.check_page(args.out)
     start = time.perf_counter()
     report("# Forecast accuracy: RNNForecaster against statistical models")
     report()

@@ -19,7 +19,7 @@ import argparse
 import time
 
 from _common import environment
-from bench_forecast import SEEDS, ForecastReport, check_page, evaluate_rnn
+from bench_forecast import SEEDS, ForecastReport, evaluate_rnn
 from forecast_data import DATASETS
 
 VARIANTS = {
@@ -44,7 +44,7 @@ def main(argv=None):
     parser.add_argument("--out", help="page whose bench-forecast-levers section is replaced")
     args = parser.parse_args(argv)
     report = ForecastReport("bench_forecast_levers.py", "levers")
-    check_page(args.out, report.markers())
+    report.check_page(args.out)
     start = time.perf_counter()
     report("# The forecaster's levers, one at a time")
     report()

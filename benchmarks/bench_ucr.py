@@ -47,7 +47,6 @@ import statistics
 import time
 import warnings
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import torch
@@ -411,20 +410,12 @@ def parse_args(argv=None):
     return args
 
 
-def check_page(path, markers):
-    """Refuse to overwrite an existing page that lacks this benchmark's markers."""
-    if path and Path(path).is_file():
-        missing = [marker for marker in markers if marker not in Path(path).read_text()]
-        if missing:
-            raise SystemExit(f"{path} has no {' / '.join(missing)}: add them, or pass --out.")
-
-
 def main(argv=None):
     args = parse_args(argv)
     # PigCVP's 52 classes of 2 training series (1 a class in a CV fold) are no regression.
     warnings.filterwarnings("ignore", message="The number of unique classes is greater")
     report = UCRReport(args.cv)
-    check_page(args.out, report.markers())
+    report.check_page(args.out)
     torch.set_num_threads(1)
     start = time.perf_counter()
     datasets = [load(name) for name in args.datasets]
