@@ -653,7 +653,9 @@ def forecasting_methods(hidden, epochs, lookback, horizon):
         return backtest(lean_outputs(model, window_view(series, lookback)[0]), series)
 
     def estimator(series, _):
-        params = estimator_params(hidden, epochs)
+        # The lean and skorch loops normalize every window by its mean and standard deviation
+        # and have no linear skip: the forecaster is set to the same computation.
+        params = dict(estimator_params(hidden, epochs), normalize="window", autoregressive=False)
         return checked(RNNForecaster(lookback=lookback, horizon=horizon, **params).fit(series),
                        epochs)
 
