@@ -7,6 +7,8 @@ yearly 1, quarterly 4, monthly 12, weekly 52, daily 7, business-daily 5, and
 for sub-daily data the steps in a day.
 """
 
+import warnings
+
 import pandas as pd
 from pandas.tseries.frequencies import to_offset
 
@@ -55,7 +57,8 @@ def season_length(freq):
     offset = _offset(freq)
     if offset is None:
         return 1
-    if isinstance(offset, pd.offsets.Tick):  # fixed durations: hours, minutes, ...
+    # Days are a fixed duration (a Tick) in pandas < 3: take them by their code first.
+    if isinstance(offset, pd.offsets.Tick) and offset.rule_code != "D":  # hours, minutes, ...
         steps, remainder = divmod(pd.Timedelta(days=1), pd.Timedelta(offset))
         if remainder or steps < 2:
             return 1
@@ -70,7 +73,9 @@ def season_length(freq):
 def _offset(freq):
     """``freq`` as a pandas offset (also period aliases such as ``"M"``); None if not one."""
     try:
-        return to_offset(freq)
+        with warnings.catch_warnings():  # pandas 2 deprecates "M" and friends for offsets
+            warnings.simplefilter("ignore", FutureWarning)
+            return to_offset(freq)
     except (ValueError, TypeError):
         pass
     try:

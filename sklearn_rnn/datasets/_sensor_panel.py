@@ -114,7 +114,7 @@ def make_sensor_panel(
     ['entity_id', 'timestamp', 'f1', 'f2', 'f3', 'f4', 'f5', 'label']
     >>> X, y = to_sequences(panel, id="entity_id", time="timestamp", target="label",
     ...                     elapsed=True, missing="keep")
-    >>> y.tolist()
+    >>> [str(label) for label in y]
     ['normal', 'normal', 'faulty', 'faulty']
     >>> X["m01"].columns.tolist()
     ['f1', 'f2', 'f3', 'f4', 'f5', 'elapsed']
