@@ -540,6 +540,7 @@ class RNNForecaster(BaseRNN):
         held_out = self.__dict__.pop("_calibration_data", None)
         if incremental or self._quantiles_ is None:
             return
+        self.__dict__.pop("_quantile_shifts_", None)  # a refit calibrates the raw outputs
         shape = (-1, self._steps, len(self._layout_.targets))
         if held_out is None:
             self._quantile_shifts_ = np.zeros((*shape[1:], self._n_levels))

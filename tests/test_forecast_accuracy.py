@@ -298,3 +298,10 @@ def test_loss_and_quantiles_do_not_mix():
     fc = RNNForecaster(lookback=14, loss="huber", quantiles=[0.1, 0.9], **FAST)
     with pytest.raises(ValueError, match="pinball loss"):
         fc.fit(series)
+
+
+def test_a_refit_calibrates_afresh():
+    series, _ = counts()
+    fc = RNNForecaster(lookback=14, horizon=3, quantiles=[0.1, 0.5, 0.9], **FAST)
+    first = fc.fit(series)._quantile_shifts_.copy()
+    np.testing.assert_allclose(fc.fit(series)._quantile_shifts_, first)
