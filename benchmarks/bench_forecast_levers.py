@@ -24,11 +24,13 @@ from forecast_data import DATASETS
 
 VARIANTS = {
     "defaults": {},
+    'strategy="direct" (one output per step, no feedback)': {"strategy": "direct"},
     'normalize="window" (no seasonal naive anchor)': {"normalize": "window"},
     "autoregressive=False (no linear skip)": {"autoregressive": False},
     "early_stopping=False (200 epochs on every window)": {"early_stopping": False},
     "bidirectional=True": {"bidirectional": True},
-    "0.1 defaults (window, no skip, bidirectional, no early stopping)": {
+    "0.1 defaults (direct, window, no skip, bidirectional, no early stopping)": {
+        "strategy": "direct",
         "normalize": "window",
         "autoregressive": False,
         "bidirectional": True,

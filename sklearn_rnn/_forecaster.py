@@ -105,10 +105,15 @@ class RNNForecaster(BaseRNN):
         out of training with a warning; ``predict`` and ``forecast`` still
         work for it, from a shorter context.
 
-    strategy : {"direct", "recursive"}, default="direct"
+    strategy : {"auto", "direct", "recursive"}, default="auto"
         "direct": one network output per horizon step. "recursive": the
         network forecasts one step, which is fed back as input for the next;
-        it needs every non-target column to be a future covariate.
+        it needs every non-target column to be a future covariate. "auto":
+        "recursive" where it applies (no past covariates, no ``quantiles``,
+        targets read from X), else "direct"; ``strategy_`` holds the choice.
+        Recursive forecasts trained on the most windows and extrapolated
+        best on the validation spans of the forecasting benchmark, most of
+        all over several seasons (see the forecasting guide).
 
     normalize : {"seasonal_naive", "window", "global"}, default="seasonal_naive"
         How targets are scaled for the network, per lookback window, so that
@@ -153,13 +158,17 @@ class RNNForecaster(BaseRNN):
     quantiles : list of float or None, default=None
         Quantile levels in (0, 1) to forecast with the pinball loss, e.g.
         ``[0.1, 0.5, 0.9]``; ``predict_quantiles`` and
-        ``forecast(quantiles=True)`` return them. Needs ``strategy="direct"``.
+        ``forecast(quantiles=True)`` return them. Needs ``strategy="direct"``
+        (or "auto", which is then direct).
 
     {shared_parameters}
     Attributes
     ----------
     target_names_ : list
         Labels of the forecast columns.
+
+    strategy_ : {"direct", "recursive"}
+        The strategy used (``strategy``, or the one "auto" chose).
 
     season_length_ : int
         The season length used (``season_length``, or the one of ``freq_``).
@@ -218,7 +227,7 @@ class RNNForecaster(BaseRNN):
         "gaps": [StrOptions({"error", "fill"})],
         "short_series": [StrOptions({"error", "skip"})],
         "missing": [StrOptions({"error", "mask"})],
-        "strategy": [StrOptions({"direct", "recursive"})],
+        "strategy": [StrOptions({"auto", "direct", "recursive"})],
         "normalize": [StrOptions({"seasonal_naive", "window", "global"})],
         "season_length": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
         "autoregressive": ["boolean"],
@@ -258,7 +267,7 @@ class RNNForecaster(BaseRNN):
         gaps="error",
         short_series="error",
         missing="error",
-        strategy="direct",
+        strategy="auto",
         normalize="seasonal_naive",
         season_length="auto",
         autoregressive=True,
@@ -471,8 +480,7 @@ class RNNForecaster(BaseRNN):
 
     def _trainable(self, table):
         """The series of ``table`` long enough to train on; short ones raise or are skipped."""
-        steps = self.horizon if self.strategy == "direct" else 1
-        needed = self.lookback + steps
+        needed = self.lookback + self._steps
         segments = table.segments()
         short = [(sid, len(rows)) for sid, rows in segments if len(rows) < needed]
         if not short:
@@ -481,7 +489,7 @@ class RNNForecaster(BaseRNN):
         which = "X" if sid is None else f"Series {sid!r}"
         shortage = (
             f"{which} has {n_rows} sample(s) (rows, i.e. time steps), but "
-            f"lookback={self.lookback} plus {steps} step(s) to forecast need at least "
+            f"lookback={self.lookback} plus {self._steps} step(s) to forecast need at least "
             f"{needed} rows to train on"
         )
         if sid is None or len(short) == len(segments):
@@ -493,7 +501,7 @@ class RNNForecaster(BaseRNN):
                 "short series (forecast still works for them), or lower lookback."
             )
         warn(
-            f"{len(short)} series are shorter than lookback + {steps} = {needed} rows and "
+            f"{len(short)} series are shorter than lookback + {self._steps} = {needed} rows and "
             f"left out of training: {[s for s, _ in short]} (short_series='skip').",
         )
         return table.select([s for s, _ in segments if s not in {k for k, _ in short}])
@@ -551,7 +559,7 @@ class RNNForecaster(BaseRNN):
 
     @property
     def _steps(self):
-        return self.horizon if self.strategy == "direct" else 1
+        return self.horizon if self.strategy_ == "direct" else 1
 
     def _destandardized(self, outputs):
         """Network outputs in window-normalized units: (n, steps, n_targets, n_levels)."""
@@ -617,6 +625,7 @@ class RNNForecaster(BaseRNN):
                 reads_targets=y is None,
             )
             self._quantiles_ = self._check_quantiles()
+            self.strategy_ = self._resolved_strategy()
             self._check_loss(table)
             self.target_names_ = self._layout_.target_names
             self.freq_ = frequency_name(common_frequency(table, self.freq))
@@ -665,9 +674,17 @@ class RNNForecaster(BaseRNN):
         quantiles = np.asarray(self.quantiles, dtype=np.float64).ravel()
         if len(quantiles) == 0 or np.any((quantiles <= 0) | (quantiles >= 1)):
             raise ValueError(f"quantiles must be numbers in (0, 1); got {self.quantiles!r}.")
-        if self.strategy != "direct":
-            raise ValueError("quantiles need strategy='direct'.")
+        if self.strategy == "recursive":
+            raise ValueError("quantiles need strategy='direct' (or 'auto').")
         return np.unique(quantiles)
+
+    def _resolved_strategy(self):
+        """``strategy``, with "auto" resolved for the layout and quantiles found in fit."""
+        if self.strategy != "auto":
+            return self.strategy
+        layout = self._layout_
+        recursive = self._quantiles_ is None and layout.reads_targets and not layout.past
+        return "recursive" if recursive else "direct"
 
     @property
     def _n_levels(self):
@@ -680,7 +697,7 @@ class RNNForecaster(BaseRNN):
             self._layout_,
             lookback=self.lookback,
             horizon=self.horizon,
-            strategy=self.strategy,
+            strategy=self.strategy_,
             normalize=self._window_normalization(reads_targets),
             season=self.season_length_,
             indicated=self.__dict__.get("_indicated_", ()),
@@ -743,7 +760,7 @@ class RNNForecaster(BaseRNN):
     def _forecasts(self, builder, windows, sid=None):
         """Forecasts (n, horizon, n_targets, n_levels) from ``windows`` of series ``sid``;
         NaN where unknown."""
-        if self.strategy == "direct":
+        if self.strategy_ == "direct":
             forecasts = self._network_forecasts(windows, sid)
         else:
             forecasts = self._recursive(builder, windows, sid)

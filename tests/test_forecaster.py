@@ -183,6 +183,32 @@ def test_recursive_strategy_with_future_covariates():
     assert fc.forecast(X_future=future).shape == (5,)
 
 
+@pytest.mark.parametrize(
+    "params, fit_with_y, expected",
+    [
+        (dict(target="load", future_covariates=["temp", "hour", "holiday"]), False,
+         "recursive"),
+        (dict(target="load"), False, "direct"),  # past covariates cannot be fed back
+        (dict(target="load", future_covariates=["temp", "hour", "holiday"],
+              quantiles=[0.1, 0.5, 0.9]), False, "direct"),
+        (dict(), True, "direct"),  # fitted with y: the windows hold no targets to feed back
+    ],
+)
+def test_auto_strategy_is_recursive_where_it_applies(params, fit_with_y, expected):
+    frame = seasonal_frame()
+    fc = RNNForecaster(lookback=12, horizon=3, **params, **FAST)
+    assert fc.strategy == "auto"
+    if fit_with_y:
+        fc.fit(frame[["temp", "hour", "holiday"]], frame["load"])
+    else:
+        fc.fit(frame)
+    assert fc.strategy_ == expected
+    assert fc.get_params()["strategy"] == "auto"
+    # recursive: one output per step fed back; direct: one output per horizon step
+    assert fc.net_.module_.head.out_features == (1 if expected == "recursive" else
+                                                 3 * fc._n_levels)
+
+
 @pytest.mark.slow
 def test_recursive_strategy_learns_a_sine_wave():
     wave = np.sin(np.arange(300) * 2 * np.pi / 20)
@@ -203,7 +229,8 @@ def test_recursive_strategy_learns_a_sine_wave():
         (dict(target="load", strategy="recursive"), "past covariates"),
         (dict(quantiles=[0.5, 1.5]), "quantiles must be numbers in \\(0, 1\\)"),
         (dict(quantiles=[0.5], strategy="recursive", target="load",
-              future_covariates=["temp", "hour", "holiday"]), "quantiles need strategy='direct'"),
+              future_covariates=["temp", "hour", "holiday"]),
+         r"quantiles need strategy='direct' \(or 'auto'\)"),
         (dict(lookback=200), "need at least 201 rows"),
         (dict(horizon=0), "'horizon' parameter"),
         (dict(strategy="multi"), "'strategy' parameter"),

@@ -146,7 +146,9 @@ def test_nan_is_an_error_naming_missing_and_inf_is_always_one():
 
 def test_a_short_series_is_an_error_naming_it_and_the_option():
     table = stores({"a": 40, "b": 8})
-    fc = RNNForecaster(series_id="store", time="date", lookback=7, horizon=3, **TINY)
+    fc = RNNForecaster(
+        series_id="store", time="date", lookback=7, horizon=3, strategy="direct", **TINY
+    )
     with pytest.raises(
         ValueError, match=r"Series 'b' has 8 sample.*at least 10.*short_series='skip'"
     ):
@@ -156,7 +158,13 @@ def test_a_short_series_is_an_error_naming_it_and_the_option():
 def test_short_series_skip_trains_without_it_and_still_forecasts_it():
     table = stores({"a": 40, "b": 8})
     fc = RNNForecaster(
-        series_id="store", time="date", lookback=10, horizon=3, short_series="skip", **TINY
+        series_id="store",
+        time="date",
+        lookback=10,
+        horizon=3,
+        short_series="skip",
+        strategy="direct",
+        **TINY,
     )
     with pytest.warns(UserWarning, match=r"left out of training: \['b'\]"):
         fc.fit(table)
