@@ -43,6 +43,10 @@ AUTO_BATCH_SIZE = 64
 # of thumb of fastai's tabular embeddings), at most AUTO_EMBEDDING_MAX.
 AUTO_EMBEDDING_MAX = 64
 
+# patch_size="auto": the longest training sequence is read in at most this many
+# recurrent steps.
+AUTO_PATCH_STEPS = 64
+
 # Parameters that define the network's shape: warm starts cannot change them.
 ARCHITECTURE_PARAMS = (
     "cell",
@@ -492,12 +496,49 @@ class BaseSequenceRNN(BaseRNN):
         "embedding_dim": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"}), None],
         "n_tokens": [Interval(Integral, 1, None, closed="left"), None],
         "missing": [StrOptions({"error", "mask"})],
+        "patch_size": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
+        "conv_filters": [Interval(Integral, 1, None, closed="left"), None],
     }
 
-    _frozen_params = (*ARCHITECTURE_PARAMS, "output", "embedding_dim", "n_tokens", "missing")
+    _frozen_params = (
+        *ARCHITECTURE_PARAMS,
+        "output",
+        "embedding_dim",
+        "n_tokens",
+        "missing",
+        "patch_size",
+        "conv_filters",
+    )
 
     def _output_per_step(self):
         return self.output == "sequence"
+
+    def _check_training_params(self):
+        super()._check_training_params()
+        if self.output == "sequence" and self.patch_size not in (1, "auto"):
+            raise ValueError(
+                f"output='sequence' gives one output per time step, which patch_size="
+                f"{self.patch_size} (one recurrent step per {self.patch_size} time steps) "
+                "cannot; use patch_size=1 or output='last'."
+            )
+
+    def _input_params(self, sequences):
+        """The shared input parameters, and the patches and convolutions that read them."""
+        self.patch_size_ = self._resolved_patch_size(sequences)
+        return dict(
+            super()._input_params(sequences),
+            patch_size=self.patch_size_,
+            conv_filters=self.conv_filters,
+        )
+
+    def _resolved_patch_size(self, sequences):
+        """``patch_size``, with "auto" resolved for the longest training sequence: at
+        most ``AUTO_PATCH_STEPS`` recurrent steps (1 for per-step outputs)."""
+        if self.patch_size != "auto":
+            return self.patch_size
+        if self._output_per_step():
+            return 1
+        return max(1, -(-int(sequences.lengths.max()) // AUTO_PATCH_STEPS))
 
     def _validated_sequences(self, X, *, first_fit=False):
         if first_fit:

@@ -111,6 +111,8 @@ class RNNClassifier(ClassifierMixin, BaseSequenceRNN):
         embedding_dim="auto",
         n_tokens=None,
         missing="error",
+        patch_size=1,
+        conv_filters=None,
         class_weight=None,
     ):
         super().__init__(
@@ -142,6 +144,8 @@ class RNNClassifier(ClassifierMixin, BaseSequenceRNN):
         self.embedding_dim = embedding_dim
         self.n_tokens = n_tokens
         self.missing = missing
+        self.patch_size = patch_size
+        self.conv_filters = conv_filters
         self.class_weight = class_weight
 
     @_fit_context(prefer_skip_nested_validation=True)

@@ -181,9 +181,31 @@ SEQUENCE_PARAMETERS_DOC = """output : {"last", "sequence"}, default="last"
         fixed then, so later data gets the same ones. A NaN at predict in a
         feature that had none in fit is filled without an indicator.
         Infinity is an error either way; token ids cannot be missing.
+
+    patch_size : int or "auto", default=1
+        Time steps read per recurrent step. The (standardized or embedded)
+        steps of each patch are concatenated into one input, so a sequence
+        of ``n`` steps takes ``ceil(n / patch_size)`` recurrent steps: long
+        series train several times faster and the network sees local shapes
+        at once (as the patches of PatchTST, Nie et al. 2023). "auto" reads
+        the longest training sequence in at most 64 recurrent steps;
+        ``patch_size_`` records the size. ``tbptt_steps`` counts patches.
+        ``output="sequence"`` needs 1 ("auto" is then 1).
+
+    conv_filters : int or None, default=None
+        When set, a convolutional front end reads the (patched) steps before
+        the recurrent layers: three 1-D convolutions with kernels 7, 5 and 3,
+        ``conv_filters`` channels each, "same" padding and ReLU (the FCN
+        branch of LSTM-FCN, Karim et al. 2018, without batch normalization,
+        which padded batches would skew). Padding never reaches the outputs
+        at real steps.
 """
 
-SEQUENCE_ATTRIBUTES_DOC = """embedding_dim_ : int or None
+SEQUENCE_ATTRIBUTES_DOC = """patch_size_ : int
+        Time steps per recurrent step (``patch_size``, or the one "auto"
+        chose).
+
+    embedding_dim_ : int or None
         Size of the token embedding the network reads its input through;
         None for numeric input (see ``embedding_dim``).
 

@@ -57,6 +57,17 @@ class RecurrentEncoder(nn.Module):
         (id 0, padding, maps to zeros) feeds the recurrent layers.
     embedding_dim : int or None, default=None
         Size of the token embedding (with ``n_tokens``).
+    patch_size : int, default=1
+        Time steps read per recurrent step: the standardized steps of each
+        patch are concatenated into one input (the last patch of a sequence
+        is zero-padded), so a sequence of ``n`` steps takes ``ceil(n /
+        patch_size)`` recurrent steps.
+    conv_filters : int or None, default=None
+        When set, a convolutional front end (three 1-D convolutions with
+        kernels 7, 5 and 3, ``conv_filters`` channels each, "same" padding and
+        ReLU, as the FCN branch of LSTM-FCN, Karim et al. 2018) reads the
+        (patched) steps and feeds the recurrent layers. Padding stays zero
+        between layers, so outputs at real steps do not depend on it.
     generator : torch.Generator or None, default=None
         CPU generator the initial weights are drawn from; None draws from
         torch's global one, as torch's own modules do.
@@ -76,10 +87,13 @@ class RecurrentEncoder(nn.Module):
         input_scale=None,
         n_tokens=None,
         embedding_dim=None,
+        patch_size=1,
+        conv_filters=None,
         generator=None,
     ):
         super().__init__()
         self.pooling = pooling
+        self.patch_size = patch_size
         self.tbptt_steps = tbptt_steps
         self.n_directions = 2 if bidirectional else 1
         self.output_size = hidden_size * self.n_directions
@@ -97,6 +111,11 @@ class RecurrentEncoder(nn.Module):
         if n_tokens is not None:
             self.embedding = _embedding(n_tokens, embedding_dim, generator)
             n_features = embedding_dim
+        n_features *= patch_size
+        self.conv = None
+        if conv_filters is not None:
+            self.conv = ConvFrontEnd(n_features, conv_filters, generator)
+            n_features = conv_filters
         layers = (cell, n_features, hidden_size, n_layers, dropout)
         if bidirectional:
             self.rnn = BidirectionalStack(*layers, generator=generator)
@@ -125,7 +144,8 @@ class RecurrentEncoder(nn.Module):
         ``lengths`` stays on the CPU. See :meth:`steps` for how padding is kept
         out; the pooling masks it or reads each sequence's last real step.
         """
-        outputs = self.steps(X, lengths)
+        X, lengths = self._front(X, lengths)
+        outputs = self._recurrent_steps(X, lengths)
         if self.pooling == "last":
             return self._last_state(outputs, lengths)
         max_length = X.shape[1]
@@ -142,9 +162,28 @@ class RecurrentEncoder(nn.Module):
         (``BidirectionalStack``), so the outputs at real steps are exact and
         padding is always read last. This keeps the fast padded kernels
         (packed sequences cost several times more per step on the CPU, see
-        docs/defaults.md).
+        docs/defaults.md). With ``patch_size`` > 1 there is one output per patch.
         """
+        return self._recurrent_steps(*self._front(X, lengths))
+
+    def _front(self, X, lengths):
+        """Standardized (or embedded) inputs, read in patches and by the convolutional
+        front end when there are, with the lengths in patches."""
         X = self._inputs(X)
+        if self.patch_size == 1 and self.conv is None:
+            return X, lengths
+        ragged = bool(lengths.min() < X.shape[1])
+        if ragged:  # padding reads as zero in the patches and the convolutions
+            X = X * step_mask(lengths, X.shape[1], X.device).unsqueeze(-1)
+        if self.patch_size > 1:
+            X, lengths = _patched(X, lengths, self.patch_size)
+        if self.conv is not None:
+            mask = step_mask(lengths, X.shape[1], X.device) if ragged else None
+            X = self.conv(X, mask)
+        return X, lengths
+
+    def _recurrent_steps(self, X, lengths):
+        """The recurrent layers' outputs at every (patched) step."""
         max_length = X.shape[1]
         if self.n_directions == 2:
             ragged = bool(lengths.min() < max_length)
@@ -207,6 +246,54 @@ class RecurrentEncoder(nn.Module):
             scores = scores.masked_fill(~mask, float("-inf"))
         weights = torch.softmax(scores, dim=1).unsqueeze(-1)
         return (weights * outputs).sum(dim=1)
+
+
+class ConvFrontEnd(nn.Module):
+    """Three 1-D convolutions (kernels 7, 5, 3, "same" padding, ReLU) over the steps.
+
+    Reads and returns (batch, steps, channels). ``mask`` (batch, steps), True
+    at real steps, zeroes the padding after every layer, so that a real
+    step's output is what the unpadded sequence gives.
+    """
+
+    kernels = (7, 5, 3)
+
+    def __init__(self, n_features, n_filters, generator=None):
+        super().__init__()
+        widths = (n_features, *[n_filters] * len(self.kernels))
+        self.layers = nn.ModuleList(
+            _conv(width, n_filters, kernel, generator)
+            for width, kernel in zip(widths, self.kernels, strict=False)
+        )
+
+    def forward(self, X, mask=None):
+        X = X.transpose(1, 2)
+        keep = None if mask is None else mask.unsqueeze(1).to(X.dtype)
+        for layer in self.layers:
+            X = torch.relu(layer(X))
+            if keep is not None:
+                X = X * keep
+        return X.transpose(1, 2)
+
+
+def _conv(in_channels, out_channels, kernel, generator):
+    """A "same"-padded Conv1d with torch's default initialization drawn from ``generator``."""
+    layer = _allocated(nn.Conv1d, in_channels, out_channels, kernel, padding=kernel // 2)
+    bound = 1 / math.sqrt(in_channels * kernel)
+    with torch.no_grad():
+        for weight in (layer.weight, layer.bias):
+            weight.uniform_(-bound, bound, generator=generator)
+    return layer
+
+
+def _patched(X, lengths, patch_size):
+    """(batch, steps, features) read in patches: (batch, ceil(steps / p), p * features),
+    with the lengths in patches; the last patch is zero-padded."""
+    batch, steps, features = X.shape
+    n_patches = -(-steps // patch_size)
+    X = nn.functional.pad(X, (0, 0, 0, n_patches * patch_size - steps))
+    patches = X.reshape(batch, n_patches, patch_size * features)
+    return patches, -(-lengths // patch_size)
 
 
 class UnidirectionalStack(nn.Module):

@@ -129,6 +129,8 @@ class RNNRegressor(RegressorMixin, BaseSequenceRNN):
         embedding_dim="auto",
         n_tokens=None,
         missing="error",
+        patch_size=1,
+        conv_filters=None,
         loss="squared_error",
         epsilon=1.35,
     ):
@@ -161,6 +163,8 @@ class RNNRegressor(RegressorMixin, BaseSequenceRNN):
         self.embedding_dim = embedding_dim
         self.n_tokens = n_tokens
         self.missing = missing
+        self.patch_size = patch_size
+        self.conv_filters = conv_filters
         self.loss = loss
         self.epsilon = epsilon
 
