@@ -45,7 +45,7 @@ AUTO_EMBEDDING_MAX = 64
 
 # patch_size="auto": the longest training sequence is read in at most this many
 # recurrent steps.
-AUTO_PATCH_STEPS = 64
+AUTO_PATCH_STEPS = 32
 
 # Parameters that define the network's shape: warm starts cannot change them.
 ARCHITECTURE_PARAMS = (

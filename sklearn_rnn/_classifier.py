@@ -78,6 +78,7 @@ class RNNClassifier(ClassifierMixin, BaseSequenceRNN):
         "class_weight": [dict, StrOptions({"balanced"}), None],
     }
 
+    _documented_defaults = {"patch_size": '"auto"'}
     _criterion = "cross_entropy"
     _score_name = "accuracy"
 
@@ -111,7 +112,7 @@ class RNNClassifier(ClassifierMixin, BaseSequenceRNN):
         embedding_dim="auto",
         n_tokens=None,
         missing="error",
-        patch_size=1,
+        patch_size="auto",
         conv_filters=None,
         class_weight=None,
     ):

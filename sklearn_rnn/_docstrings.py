@@ -188,7 +188,7 @@ SEQUENCE_PARAMETERS_DOC = """output : {"last", "sequence"}, default="last"
         of ``n`` steps takes ``ceil(n / patch_size)`` recurrent steps: long
         series train several times faster and the network sees local shapes
         at once (as the patches of PatchTST, Nie et al. 2023). "auto" reads
-        the longest training sequence in at most 64 recurrent steps;
+        the longest training sequence in at most 32 recurrent steps;
         ``patch_size_`` records the size. ``tbptt_steps`` counts patches.
         ``output="sequence"`` needs 1 ("auto" is then 1).
 

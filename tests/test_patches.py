@@ -36,8 +36,8 @@ def test_a_patch_is_one_recurrent_step(patch_size, expected_steps):
     assert clf.net_.module_.encoder.rnn.input_size == 2 * patch_size
 
 
-@pytest.mark.parametrize("lengths, expected", [((24, 10), 1), ((150, 64), 3), ((2000,), 32)])
-def test_auto_patch_size_reads_the_longest_sequence_in_at_most_64_steps(lengths, expected):
+@pytest.mark.parametrize("lengths, expected", [((24, 10), 1), ((150, 64), 5), ((2000,), 63)])
+def test_auto_patch_size_reads_the_longest_sequence_in_at_most_32_steps(lengths, expected):
     rng = np.random.RandomState(0)
     X = [rng.normal(size=(n, 1)) for n in lengths] * 2
     clf = RNNClassifier(patch_size="auto", **TINY).fit(X, [0, 1] * len(lengths))
