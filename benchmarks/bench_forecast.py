@@ -8,7 +8,7 @@ report into ``docs/forecasting.md`` between ``<!-- bench-forecast:start -->`` an
 forecasts from every origin 1957-12..1960-11 (36 origins), each reading the true history up
 to its origin, never refitting (one ``fc.predict(y)``, the origin rows picked); MAE over the
 366 (origin, step) pairs whose truth exists; ratio = MAE / seasonal-naive MAE on the same
-pairs. Holt-Winters and SARIMA are refitted at every origin. Also one direct 36-step forecast
+pairs. Holt-Winters and SARIMA are refitted at every origin. Also one 36-step forecast
 from 1957-12 (``horizon=36``) and the 10-90 % band of ``quantiles=[0.1, 0.5, 0.9]``.
 
 **Real series** (``forecast_data.py``): per dataset the horizon ``h`` and season ``m`` come
@@ -701,7 +701,7 @@ def airline_long_horizon(report, args, y, cache):
     needed = AIRLINE_LOOKBACK + AIRLINE_LONG_HORIZON
     if train - AIRLINE_LONG_HORIZON < needed:
         report(
-            f"Direct {AIRLINE_LONG_HORIZON}-step forecast: not run in this mode (its "
+            f"The {AIRLINE_LONG_HORIZON}-step forecast: not run in this mode (its "
             f"{train - AIRLINE_LONG_HORIZON}-month training span is shorter than lookback "
             f"+ horizon = {needed})."
         )
@@ -724,7 +724,7 @@ def airline_long_horizon(report, args, y, cache):
         errors.append(mae(truth, np.asarray(forecaster.forecast()).ravel()))
         seconds.append(fit_seconds)
     report(
-        f"One direct {AIRLINE_LONG_HORIZON}-step forecast from the last training month "
+        f"One {AIRLINE_LONG_HORIZON}-step forecast from the last training month "
         f"(`RNNForecaster(lookback={AIRLINE_LOOKBACK}, horizon={AIRLINE_LONG_HORIZON})`): "
         f"MAE {seed_summary(errors)}, fit {np.mean(seconds):.1f} CPU s; seasonal naive "
         f"{naive:.1f}, Holt-Winters {hw:.1f}."

@@ -111,9 +111,8 @@ class RNNForecaster(BaseRNN):
         it needs every non-target column to be a future covariate. "auto":
         "recursive" where it applies (no past covariates, no ``quantiles``,
         targets read from X), else "direct"; ``strategy_`` holds the choice.
-        Recursive forecasts trained on the most windows and extrapolated
-        best on the validation spans of the forecasting benchmark, most of
-        all over several seasons (see the forecasting guide).
+        It was chosen on the validation spans of the forecasting benchmark,
+        where the recursive model forecast best (see the forecasting guide).
 
     normalize : {"seasonal_naive", "window", "global"}, default="seasonal_naive"
         How targets are scaled for the network, per lookback window, so that
