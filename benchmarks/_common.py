@@ -22,8 +22,10 @@ are 0):
   in own time, floored at 0.
 """
 
+import argparse
 import datetime
 import gc
+import json
 import os
 import platform
 import re
@@ -273,3 +275,42 @@ def environment(*modules, notes=()):
         "",
     ]
     return lines
+
+
+# Experiment arguments ---------------------------------------------------------------------
+
+QUICK_MAX_ITER = 3
+
+
+def experiment_parser(description, *, datasets, seeds, estimator):
+    """An argument parser with the options every accuracy benchmark takes.
+
+    ``--datasets`` (choices and default ``datasets``), ``--seeds``, ``--rnn-params`` (a
+    JSON object merged into the ``estimator``'s parameters), ``--max-iter`` and
+    ``--quick``; :func:`parse_experiment_args` applies ``--quick``.
+    """
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--datasets", nargs="+", choices=list(datasets), default=list(datasets))
+    parser.add_argument("--seeds", nargs="+", type=int, default=list(seeds))
+    parser.add_argument(
+        "--rnn-params",
+        type=json.loads,
+        default=None,
+        help=f"JSON object merged into the {estimator} parameters",
+    )
+    parser.add_argument("--max-iter", type=int, default=None)
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help=f"smoke test: max_iter={QUICK_MAX_ITER}, first seed only",
+    )
+    return parser
+
+
+def parse_experiment_args(parser, argv=None):
+    """Parse ``argv``; ``--quick`` keeps the first seed and ``QUICK_MAX_ITER`` epochs."""
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.seeds = args.seeds[:1]
+        args.max_iter = QUICK_MAX_ITER
+    return args

@@ -45,7 +45,6 @@ import os
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
-import argparse
 import json
 import time
 import warnings
@@ -55,7 +54,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import torch
-from _common import Report, environment
+from _common import Report, environment, experiment_parser, parse_experiment_args
 from forecast_data import DATASETS, load
 
 from sklearn_rnn import RNNForecaster
@@ -65,7 +64,6 @@ torch.set_num_threads(1)
 
 FREQUENCIES = {"yearly": (6, 1), "quarterly": (8, 4), "monthly": (12, 12), "weekly": (13, 52)}
 SEEDS = (0, 1, 2)
-QUICK_MAX_ITER = 3
 QUANTILES = [0.1, 0.5, 0.9]
 SECTIONS = ("airline", "real")
 BASELINES = ("ets", "arima", "snaive")
@@ -765,30 +763,14 @@ def protocol_lines():
 
 
 def parse_args(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = experiment_parser(
+        __doc__.split("\n\n")[0], datasets=DATASETS, seeds=SEEDS, estimator="RNNForecaster"
+    )
     parser.add_argument("--mode", choices=("test", "validation"), default="test")
     parser.add_argument("--sections", nargs="+", choices=SECTIONS, default=list(SECTIONS))
-    parser.add_argument("--datasets", nargs="+", choices=sorted(DATASETS), default=list(DATASETS))
-    parser.add_argument("--seeds", nargs="+", type=int, default=list(SEEDS))
-    parser.add_argument(
-        "--rnn-params",
-        type=json.loads,
-        default=None,
-        help="JSON object merged into the RNNForecaster parameters",
-    )
-    parser.add_argument("--max-iter", type=int, default=None)
-    parser.add_argument(
-        "--quick",
-        action="store_true",
-        help=f"smoke test: max_iter={QUICK_MAX_ITER}, first seed only",
-    )
     parser.add_argument("--out", help="page whose bench-forecast section is replaced")
     parser.add_argument("--cache", help="JSON cache of the baselines' results")
-    args = parser.parse_args(argv)
-    if args.quick:
-        args.seeds = args.seeds[:1]
-        args.max_iter = QUICK_MAX_ITER
-    return args
+    return parse_experiment_args(parser, argv)
 
 
 def main(argv=None):

@@ -40,8 +40,6 @@ import os
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 os.environ.setdefault("NUMBA_NUM_THREADS", "1")
 
-import argparse
-import json
 import multiprocessing
 import statistics
 import time
@@ -50,7 +48,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import torch
-from _common import Report, environment
+from _common import Report, environment, experiment_parser, parse_experiment_args
 from sklearn.metrics import accuracy_score
 from sklearn.model_selection import StratifiedKFold
 from sklearn.neighbors import KNeighborsClassifier
@@ -59,7 +57,6 @@ from ucr_data import DATASETS, load
 from sklearn_rnn import RNNClassifier
 
 SEEDS = (0, 1, 2)
-QUICK_MAX_ITER = 3
 MAX_TRAIN_SECONDS = 300
 CV_FOLDS = 3
 # Issue 16's targets for the untuned RNNClassifier.
@@ -376,16 +373,9 @@ def protocol_lines(args):
 
 
 def parse_args(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--datasets", nargs="+", choices=list(DATASETS), default=list(DATASETS))
-    parser.add_argument("--seeds", nargs="+", type=int, default=list(SEEDS))
-    parser.add_argument(
-        "--rnn-params",
-        type=json.loads,
-        default=None,
-        help="JSON object merged into the RNNClassifier parameters",
+    parser = experiment_parser(
+        __doc__.split("\n\n")[0], datasets=DATASETS, seeds=SEEDS, estimator="RNNClassifier"
     )
-    parser.add_argument("--max-iter", type=int, default=None)
     parser.add_argument(
         "--max-train-seconds",
         type=float,
@@ -397,17 +387,8 @@ def parse_args(argv=None):
         action="store_true",
         help=f"stratified {CV_FOLDS}-fold CV of the training split; the test split is unread",
     )
-    parser.add_argument(
-        "--quick",
-        action="store_true",
-        help=f"smoke test: max_iter={QUICK_MAX_ITER}, first seed only",
-    )
     parser.add_argument("--out", help="page whose bench-ucr section is replaced")
-    args = parser.parse_args(argv)
-    if args.quick:
-        args.seeds = args.seeds[:1]
-        args.max_iter = QUICK_MAX_ITER
-    return args
+    return parse_experiment_args(parser, argv)
 
 
 def main(argv=None):
