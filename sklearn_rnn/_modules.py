@@ -279,11 +279,7 @@ class ConvFrontEnd(nn.Module):
 def _conv(in_channels, out_channels, kernel, generator):
     """A "same"-padded Conv1d with torch's default initialization drawn from ``generator``."""
     layer = _allocated(nn.Conv1d, in_channels, out_channels, kernel, padding=kernel // 2)
-    bound = 1 / math.sqrt(in_channels * kernel)
-    with torch.no_grad():
-        for weight in (layer.weight, layer.bias):
-            weight.uniform_(-bound, bound, generator=generator)
-    return layer
+    return _uniform_initialized(layer, in_channels * kernel, generator)
 
 
 def _patched(X, lengths, patch_size):
@@ -410,7 +406,12 @@ def _linear(in_features, out_features, generator):
     """``nn.Linear`` with its default initialization: weights and bias uniform
     in +-1/sqrt(in_features)."""
     layer = _allocated(nn.Linear, in_features, out_features)
-    bound = 1 / math.sqrt(in_features)
+    return _uniform_initialized(layer, in_features, generator)
+
+
+def _uniform_initialized(layer, fan_in, generator):
+    """``layer`` with weight and bias drawn uniform in +-1/sqrt(fan_in), in that order."""
+    bound = 1 / math.sqrt(fan_in)
     with torch.no_grad():
         layer.weight.uniform_(-bound, bound, generator=generator)
         layer.bias.uniform_(-bound, bound, generator=generator)
