@@ -697,11 +697,10 @@ def airline_quantiles(report, args, y, positions, truth, point_errors):
 def airline_long_horizon(report, args, y, cache):
     train = len(y) - AIRLINE_TEST
     needed = AIRLINE_LOOKBACK + AIRLINE_LONG_HORIZON
-    if train - AIRLINE_LONG_HORIZON < needed:
+    if train < needed:
         report(
             f"The {AIRLINE_LONG_HORIZON}-step forecast: not run in this mode (its "
-            f"{train - AIRLINE_LONG_HORIZON}-month training span is shorter than lookback "
-            f"+ horizon = {needed})."
+            f"{train}-month training span is shorter than lookback + horizon = {needed})."
         )
         report()
         return

@@ -25,6 +25,9 @@ from forecast_data import DATASETS
 VARIANTS = {
     "defaults": {},
     'strategy="direct" (one output per step, no feedback)': {"strategy": "direct"},
+    'normalize="seasonal_naive" (the anchor also without a season)': {
+        "normalize": "seasonal_naive"
+    },
     'normalize="window" (no seasonal naive anchor)': {"normalize": "window"},
     "autoregressive=False (no linear skip)": {"autoregressive": False},
     "early_stopping=False (200 epochs on every window)": {"early_stopping": False},

@@ -114,9 +114,13 @@ class RNNForecaster(BaseRNN):
         It was chosen on the validation spans of the forecasting benchmark,
         where the recursive model forecast best (see the forecasting guide).
 
-    normalize : {"seasonal_naive", "window", "global"}, default="seasonal_naive"
+    normalize : {"auto", "seasonal_naive", "window", "global"}, default="auto"
         How targets are scaled for the network, per lookback window, so that
         trends and level shifts beyond the training range are extrapolated.
+        "auto": "seasonal_naive" when the season (``season_length_``) is
+        longer than one step and fits in the lookback, else "window" (where
+        the anchor would be the last value); ``normalize_`` holds the choice.
+        It was chosen on the validation spans of the forecasting benchmark.
         "seasonal_naive": the window is centred on its mean and scaled by its
         mean absolute change over one season (MASE's scale), and the network
         forecasts corrections to the seasonal naive forecast (each step's
@@ -171,6 +175,9 @@ class RNNForecaster(BaseRNN):
 
     season_length_ : int
         The season length used (``season_length``, or the one of ``freq_``).
+
+    normalize_ : {"seasonal_naive", "window", "global"}
+        The normalization used (``normalize``, or the one "auto" chose).
 
     freq_ : str, int or None
         The step between time stamps found (or given) at fit: a pandas
@@ -227,7 +234,7 @@ class RNNForecaster(BaseRNN):
         "short_series": [StrOptions({"error", "skip"})],
         "missing": [StrOptions({"error", "mask"})],
         "strategy": [StrOptions({"auto", "direct", "recursive"})],
-        "normalize": [StrOptions({"seasonal_naive", "window", "global"})],
+        "normalize": [StrOptions({"auto", "seasonal_naive", "window", "global"})],
         "season_length": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
         "autoregressive": ["boolean"],
         "quantiles": ["array-like", None],
@@ -267,7 +274,7 @@ class RNNForecaster(BaseRNN):
         short_series="error",
         missing="error",
         strategy="auto",
-        normalize="seasonal_naive",
+        normalize="auto",
         season_length="auto",
         autoregressive=True,
         loss="squared_error",
@@ -631,6 +638,7 @@ class RNNForecaster(BaseRNN):
             self.season_length_ = (
                 season_length(self.freq_) if self.season_length == "auto" else self.season_length
             )
+            self.normalize_ = self._resolved_normalization()
         else:
             self._layout_.check_columns(table, name)
             table = self._with_fitted_targets(table, y)
@@ -685,6 +693,13 @@ class RNNForecaster(BaseRNN):
         recursive = self._quantiles_ is None and layout.reads_targets and not layout.past
         return "recursive" if recursive else "direct"
 
+    def _resolved_normalization(self):
+        """``normalize``, with "auto" resolved for the season found in fit."""
+        if self.normalize != "auto":
+            return self.normalize
+        seasonal = 1 < self.season_length_ <= self.lookback
+        return "seasonal_naive" if seasonal else "window"
+
     @property
     def _n_levels(self):
         """Outputs per target and step: the quantile levels, or the point forecast."""
@@ -708,7 +723,7 @@ class RNNForecaster(BaseRNN):
     def _window_normalization(self, reads_targets):
         if not reads_targets:  # fitted with y, the windows hold no target values
             return "global"
-        return "mean" if self._loss.link == "log" else self.normalize
+        return "mean" if self._loss.link == "log" else self.normalize_
 
     def _prepare_training(self, train_data):
         # Under a log link the outputs are no linear function of the targets: the

@@ -97,6 +97,37 @@ def test_window_normalization_anchors_at_the_window_mean():
     np.testing.assert_allclose(windows.anchors[0, :, 0], np.mean(values[13:21]))
 
 
+@pytest.mark.parametrize(
+    "season_length, lookback, params, expected",
+    [
+        ("auto", 24, {}, "seasonal_naive"),  # monthly stamps: a 12-step season in the window
+        (1, 24, {}, "window"),  # no season: the anchor would be the last value
+        (36, 24, {}, "window"),  # a season longer than the lookback: the same
+        ("auto", 24, {"normalize": "window"}, "window"),  # an explicit choice is kept
+        (1, 24, {"normalize": "seasonal_naive"}, "seasonal_naive"),
+    ],
+)
+def test_auto_normalization_anchors_where_a_season_fits_in_the_lookback(
+    season_length, lookback, params, expected
+):
+    t = np.arange(72)
+    series = pd.Series(
+        50 + 10 * np.sin(2 * np.pi * t / 12) + t,
+        index=pd.date_range("2000-01", periods=72, freq="MS"),
+    )
+    fc = RNNForecaster(
+        lookback=lookback, horizon=3, season_length=season_length, **params, **FAST
+    ).fit(series)
+    assert fc.normalize_ == expected
+    assert fc.get_params()["normalize"] == params.get("normalize", "auto")
+    # the anchor of the first step after the last row (recursive: one step per window)
+    anchor = fc._window_builder().windows(series.to_numpy()[:, None], [71]).anchors[0, 0, 0]
+    if expected == "window":  # the window's mean
+        np.testing.assert_allclose(anchor, series.iloc[72 - lookback :].mean())
+    else:  # the value one season before (the last value for a season of 1)
+        np.testing.assert_allclose(anchor, series.iloc[72 - fc.season_length_])
+
+
 def test_zero_corrections_give_the_seasonal_naive_forecast():
     """The network's outputs are corrections: at zero, forecast() is seasonal naive."""
     t = np.arange(96)
@@ -147,6 +178,9 @@ def test_autoregressive_skip_forecasts_a_linear_process_after_one_epoch():
             lookback=8,
             horizon=1,
             autoregressive=autoregressive,
+            # the naive anchor: the next value is a linear map of the window's
+            # differences from its last value, which the ridge start finds
+            normalize="seasonal_naive",
             hidden_size=8,
             max_iter=1,
             random_state=0,
